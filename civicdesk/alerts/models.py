@@ -1,0 +1,85 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Alert(models.Model):
+    """The outbox: an alert to deliver, written in the transaction of the change that
+    caused it. Workers claim pending rows with a conditional update and deliver them."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "E-mail"
+        SMS = "sms", "SMS"
+        PUSH = "push", "Browser push"
+        INBOX = "inbox", "Staff inbox"
+
+    class State(models.TextChoices):
+        PENDING = "pending"
+        SENDING = "sending"
+        SENT = "sent"
+        FAILED = "failed"
+        CANCELLED = "cancelled"
+
+    citizen = models.ForeignKey(
+        "accounts.Citizen", null=True, blank=True, on_delete=models.CASCADE, related_name="alerts"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="alerts",
+    )
+    unit = models.ForeignKey(
+        "units.BusinessUnit",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="alerts",
+    )
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    kind = models.CharField(max_length=32)
+    payload = models.JSONField(default=dict)
+    issue = models.ForeignKey(
+        "issues.Issue", null=True, blank=True, on_delete=models.CASCADE, related_name="alerts"
+    )
+    activity = models.ForeignKey(
+        "activities.Activity",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="alerts",
+    )
+    # Alerts sharing a digest key go to one person as one message (e.g. a completion of
+    # an activity that a citizen follows through several issues).
+    digest_key = models.CharField(max_length=64, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="alert_due",
+                condition=Q(state="pending"),
+            ),
+            models.Index(fields=["issue", "created_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(citizen__isnull=False, user__isnull=True, unit__isnull=True)
+                    | Q(citizen__isnull=True, user__isnull=False, unit__isnull=True)
+                    | Q(citizen__isnull=True, user__isnull=True, unit__isnull=False)
+                ),
+                name="alert_has_one_recipient",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} via {self.channel} ({self.state})"

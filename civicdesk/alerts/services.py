@@ -1,0 +1,99 @@
+"""Writing alerts to the outbox, in the caller's transaction. Delivery is the workers' job."""
+
+import json
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db import connection
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from civicdesk.accounts.models import AlertChannel, Citizen
+from civicdesk.alerts.models import Alert
+from civicdesk.issues.models import Issue, Push
+
+
+def alert_citizens(
+    citizens: Iterable[Citizen], *, kind: str, payload: dict, issue=None, activity=None
+) -> list[Alert]:
+    """One alert per citizen who wants alerts, on the channel they chose."""
+    now = timezone.now()
+    alerts = [
+        Alert(
+            citizen=citizen,
+            channel=citizen.alert_channel,
+            kind=kind,
+            payload=payload,
+            issue=issue,
+            activity=activity,
+            next_attempt_at=now,
+            created_at=now,
+        )
+        for citizen in {c.pk: c for c in citizens}.values()
+        if citizen.alert_channel != AlertChannel.NONE
+    ]
+    return Alert.objects.bulk_create(alerts)
+
+
+def followers(issue: Issue) -> list[Citizen]:
+    """The reporter and the pushers of an issue, in one query."""
+    pushed = Push.objects.filter(issue=issue).values("citizen_id")
+    return list(
+        Citizen.objects.filter(reported_issues=issue) | Citizen.objects.filter(id__in=pushed)
+    )
+
+
+def alert_followers(issue: Issue, *, kind: str, payload: dict, activity=None) -> list[Alert]:
+    return alert_citizens(
+        followers(issue), kind=kind, payload=payload, issue=issue, activity=activity
+    )
+
+
+def alert_unit(unit, *, kind: str, payload: dict, issue=None) -> Alert:
+    return Alert.objects.create(
+        unit=unit, channel=Alert.Channel.INBOX, kind=kind, payload=payload, issue=issue
+    )
+
+
+def alert_followers_of_issues(
+    issues: QuerySet,
+    *,
+    kind: str,
+    payload: dict,
+    at: datetime,
+    activity_id: int | None = None,
+    digest_key: str = "",
+) -> int:
+    """One alert per (issue, follower) of `issues` in one INSERT … SELECT, so the number of
+    queries does not grow with the number of issues or followers."""
+    ids_sql, ids_params = issues.values("id").query.sql_with_params()
+    issue_table = Issue._meta.db_table
+    push_table = Push._meta.db_table
+    citizen_table = Citizen._meta.db_table
+    payload_sql = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
+    sql = (
+        f"INSERT INTO {Alert._meta.db_table} (citizen_id, channel, kind, payload, issue_id,"
+        f" activity_id, digest_key, state, attempts, next_attempt_at, last_error, created_at)"
+        f" SELECT f.citizen_id, c.alert_channel, %s, {payload_sql}, f.issue_id, %s, %s,"
+        f" %s, 0, %s, '', %s"
+        f" FROM (SELECT i.id AS issue_id, i.reporter_id AS citizen_id FROM {issue_table} i"
+        f" WHERE i.reporter_id IS NOT NULL AND i.id IN ({ids_sql})"
+        f" UNION SELECT p.issue_id, p.citizen_id FROM {push_table} p"
+        f" WHERE p.issue_id IN ({ids_sql})) f"
+        f" JOIN {citizen_table} c ON c.id = f.citizen_id WHERE c.alert_channel <> %s"
+    )
+    params = [
+        kind,
+        json.dumps(payload),
+        activity_id,
+        digest_key,
+        Alert.State.PENDING,
+        at,
+        at,
+        *ids_params,
+        *ids_params,
+        AlertChannel.NONE,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount

@@ -1,0 +1,48 @@
+"""An issue's SLA clock: its deadlines from the service level, and its readings."""
+
+from datetime import datetime
+
+from civicdesk.issues.models import ClockPause, Issue
+from civicdesk.sla.deadlines import Pause, SlaReading, due_at, read_sla
+from civicdesk.units.models import ServiceLevel
+
+
+def pauses_of(issue: Issue) -> list[Pause]:
+    return [(p.started_at, p.ended_at) for p in ClockPause.objects.filter(issue=issue)]
+
+
+def apply_deadlines(issue: Issue, level: ServiceLevel | None, pauses: list[Pause]) -> None:
+    """Set the issue's service level and both deadlines (in memory; the caller saves).
+    The clock starts at submission, whatever unit the issue is routed to later."""
+    issue.service_level = level
+    if level is None:
+        issue.response_due = issue.resolution_due = None
+        return
+    clock = level.calendar.to_clock()
+    issue.response_due = due_at(clock, issue.submitted_at, level.response_target, pauses)
+    issue.resolution_due = due_at(clock, issue.submitted_at, level.resolution_target, pauses)
+
+
+def sla_readings(issue: Issue, now: datetime) -> dict[str, SlaReading]:
+    """Response and resolution states. Select the service level with its calendar, hours
+    and closed days when reading many issues."""
+    level = issue.service_level
+    clock = level.calendar.to_clock() if level else None
+    warnings = (level.first_warning_percent, level.second_warning_percent) if level else (50, 75)
+    common = {"clock": clock, "paused_at": issue.paused_at, "now": now, "warnings": warnings}
+    return {
+        "response": read_sla(
+            target=level.response_target if level else None,
+            due=issue.response_due,
+            stopped_at=issue.responded_at,
+            met=issue.response_met,
+            **common,
+        ),
+        "resolution": read_sla(
+            target=level.resolution_target if level else None,
+            due=issue.resolution_due,
+            stopped_at=issue.resolved_at,
+            met=issue.resolution_met,
+            **common,
+        ),
+    }
