@@ -9,8 +9,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, QuerySet, Value, When
-from django.utils import timezone
 
+from civicdesk import timekeeping
 from civicdesk.accounts.models import User
 from civicdesk.activities.models import Activity, ActivityIssue, ActivityStatus
 from civicdesk.alerts.services import alert_followers_of_issues
@@ -176,7 +176,7 @@ def create_activity(
         raise ValidationError({"title": "an activity needs a title"})
     if scheduled_start and scheduled_end and scheduled_end < scheduled_start:
         raise ValidationError({"scheduled_end": "the end comes before the start"})
-    now = timezone.now()
+    now = timekeeping.now()
     activity = Activity.objects.create(
         programme=programme,
         title=title.strip(),
@@ -225,7 +225,7 @@ def link_issues(activity: Activity, issues: Iterable[Issue | int], actor: User) 
         raise ValidationError(
             {"issues": f"not open issues of {unit}: {', '.join(map(str, missing))}"}
         )
-    now = timezone.now()
+    now = timekeeping.now()
     new = eligible.exclude(activity_links__activity=activity)
     added = record_for_issues(
         new,
@@ -290,7 +290,7 @@ def unlink_issues(activity: Activity, issues: Iterable[Issue | int], actor: User
     activity = _lock(activity)
     ids = _issue_ids(issues)
     links = ActivityIssue.objects.filter(activity=activity, issue_id__in=ids)
-    now = timezone.now()
+    now = timekeeping.now()
     scope = Issue.objects.filter(pk__in=ids)
     removed = record_for_issues(
         scope.filter(activity_links__activity=activity),
@@ -325,7 +325,7 @@ def update_activity(
     """Change what citizens see of an activity; every linked issue follows and every
     reporter and pusher is alerted (on completion, with a request for feedback)."""
     activity = _lock(activity)
-    now = timezone.now()
+    now = timekeeping.now()
     errors: dict[str, str] = {}
     if (
         status is not None

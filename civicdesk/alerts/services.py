@@ -6,8 +6,8 @@ from datetime import datetime
 
 from django.db import connection
 from django.db.models import QuerySet
-from django.utils import timezone
 
+from civicdesk import timekeeping
 from civicdesk.accounts.models import AlertChannel, Citizen
 from civicdesk.alerts.models import Alert
 from civicdesk.issues.models import Issue, Push
@@ -17,7 +17,7 @@ def alert_citizens(
     citizens: Iterable[Citizen], *, kind: str, payload: dict, issue=None, activity=None
 ) -> list[Alert]:
     """One alert per citizen who wants alerts, on the channel they chose."""
-    now = timezone.now()
+    now = timekeeping.now()
     alerts = [
         Alert(
             citizen=citizen,
@@ -50,8 +50,15 @@ def alert_followers(issue: Issue, *, kind: str, payload: dict, activity=None) ->
 
 
 def alert_unit(unit, *, kind: str, payload: dict, issue=None) -> Alert:
+    now = timekeeping.now()
     return Alert.objects.create(
-        unit=unit, channel=Alert.Channel.INBOX, kind=kind, payload=payload, issue=issue
+        unit=unit,
+        channel=Alert.Channel.INBOX,
+        kind=kind,
+        payload=payload,
+        issue=issue,
+        created_at=now,
+        next_attempt_at=now,
     )
 
 

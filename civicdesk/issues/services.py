@@ -8,8 +8,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Min
-from django.utils import timezone
 
+from civicdesk import timekeeping
 from civicdesk.accounts.models import AlertChannel, Citizen, User
 from civicdesk.alerts.services import alert_citizens, alert_followers, alert_unit
 from civicdesk.catalogue.models import IssueType
@@ -181,7 +181,7 @@ def report_issue(
         unit=where.unit,
         reporter=citizen_for(reporter),
         source=source,
-        submitted_at=submitted_at or timezone.now(),
+        submitted_at=submitted_at or timekeeping.now(),
     )
     issue.updated_at = issue.submitted_at
     apply_deadlines(issue, service_level_for(where.unit, issue_type), pauses=[])
@@ -245,7 +245,7 @@ def acknowledge(issue: Issue, actor: User, note: str = "") -> Issue:
     issue = _lock(issue)
     if issue.status not in (Status.SUBMITTED, Status.REOPENED):
         raise _transition_error(issue, "acknowledged")
-    now = timezone.now()
+    now = timekeeping.now()
     fields = _respond(issue, now) + _set_status(issue, Status.ACKNOWLEDGED, actor, now, note=note)
     issue.save(update_fields=fields)
     alert_followers(issue, kind="issue_acknowledged", payload=_deadline_payload(issue))
@@ -268,7 +268,7 @@ def reroute(
         raise ValidationError({"unit": f"{unit} does not serve {issue.jurisdiction}"})
     if unit.pk == issue.unit_id:
         raise ValidationError({"unit": f"Issue {issue.pk} is already with {unit}"})
-    now = timezone.now()
+    now = timekeeping.now()
     record(
         issue=issue,
         kind="routed",
@@ -315,7 +315,7 @@ def reject(issue: Issue, actor: User, reason: str) -> Issue:
         raise ValidationError({"reason": "a rejection needs a reason the citizen can read"})
     if issue.status not in OPEN_STATUSES:
         raise _transition_error(issue, "rejected")
-    now = timezone.now()
+    now = timekeeping.now()
     issue.rejection_reason = reason.strip()
     issue.closed_at = now
     fields = (
@@ -343,7 +343,7 @@ def merge_duplicate(duplicate: Issue, original: Issue, actor: User) -> Issue:
         raise _transition_error(duplicate, "merged")
     if original.status in FINAL_STATUSES:
         raise _transition_error(original, "merged into")
-    now = timezone.now()
+    now = timekeeping.now()
     supporters = set(Push.objects.filter(issue=duplicate).values_list("citizen_id", flat=True))
     if duplicate.reporter_id:
         supporters.add(duplicate.reporter_id)
@@ -400,10 +400,12 @@ def push(issue: Issue, supporter: Contact | Citizen) -> tuple[Push | None, bool]
         return existing, False
     try:
         with transaction.atomic():
-            created = Push.objects.create(issue=issue, citizen=citizen)
+            created = Push.objects.create(
+                issue=issue, citizen=citizen, created_at=timekeeping.now()
+            )
     except IntegrityError:
         return Push.objects.get(issue=issue, citizen=citizen), False
-    now = timezone.now()
+    now = timekeeping.now()
     Issue.objects.filter(pk=issue.pk).update(push_count=F("push_count") + 1, updated_at=now)
     record(issue=issue, kind="pushed", actor_role="citizen", at=now)
     return created, True
@@ -433,7 +435,7 @@ def request_info(issue: Issue, actor: User, question: str) -> Issue:
         raise _transition_error(issue, "put on hold for information")
     if issue.reporter is None or issue.reporter.alert_channel == AlertChannel.NONE:
         raise ValidationError({"question": "the reporter left no way to be contacted"})
-    now = timezone.now()
+    now = timekeeping.now()
     ClockPause.objects.create(
         issue=issue, reason=ClockPause.Reason.NEEDS_INFO, started_at=now, created_by=actor
     )
@@ -460,7 +462,7 @@ def answer_info(issue: Issue, citizen: Citizen, answer: str) -> Issue:
         raise ValidationError({"citizen": "only the reporter can answer"})
     if not answer.strip():
         raise ValidationError({"answer": "the answer is empty"})
-    now = timezone.now()
+    now = timekeeping.now()
     fields = _close_running_pause(issue, now)
     record(
         issue=issue,
@@ -498,7 +500,7 @@ def give_feedback(
         issue=issue, citizen=citizen, created_at__gte=issue.resolved_at
     ).exists():
         raise ValidationError({"citizen": "feedback on this resolution was already given"})
-    now = timezone.now()
+    now = timekeeping.now()
     feedback = Feedback.objects.create(
         issue=issue,
         citizen=citizen,

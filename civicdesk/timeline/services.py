@@ -5,6 +5,7 @@ from datetime import datetime
 from django.db import connection
 from django.db.models import QuerySet
 
+from civicdesk import timekeeping
 from civicdesk.timeline.models import Event
 
 
@@ -32,8 +33,7 @@ def record(
         note=note,
         public=public,
     )
-    if at is not None:
-        event.created_at = at
+    event.created_at = at or timekeeping.now()
     event.save()
     return event
 
