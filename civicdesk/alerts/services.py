@@ -72,7 +72,8 @@ def alert_followers_of_issues(
     digest_key: str = "",
 ) -> int:
     """One alert per (issue, follower) of `issues` in one INSERT … SELECT, so the number of
-    queries does not grow with the number of issues or followers."""
+    queries does not grow with the number of issues or followers. UNION ALL is safe: a
+    reporter never pushes their own issue and a citizen pushes an issue once."""
     ids_sql, ids_params = issues.values("id").query.sql_with_params()
     issue_table = Issue._meta.db_table
     push_table = Push._meta.db_table
@@ -85,7 +86,7 @@ def alert_followers_of_issues(
         f" %s, 0, %s, '', %s"
         f" FROM (SELECT i.id AS issue_id, i.reporter_id AS citizen_id FROM {issue_table} i"
         f" WHERE i.reporter_id IS NOT NULL AND i.id IN ({ids_sql})"
-        f" UNION SELECT p.issue_id, p.citizen_id FROM {push_table} p"
+        f" UNION ALL SELECT p.issue_id, p.citizen_id FROM {push_table} p"
         f" WHERE p.issue_id IN ({ids_sql})) f"
         f" JOIN {citizen_table} c ON c.id = f.citizen_id WHERE c.alert_channel <> %s"
     )

@@ -85,6 +85,4 @@ class AreaAdmin(admin.ModelAdmin):
 
     @admin.display(description="bounding box (lat, lon)")
     def bounding_box(self, obj: Area) -> str:
-        return (
-            f"{obj.min_lat:.5f}, {obj.min_lon:.5f} to {obj.max_lat:.5f}, {obj.max_lon:.5f}"
-        )
+        return f"{obj.min_lat:.5f}, {obj.min_lon:.5f} to {obj.max_lat:.5f}, {obj.max_lon:.5f}"

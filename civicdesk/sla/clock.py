@@ -24,7 +24,7 @@ _DAY = timedelta(days=1)
 _ZERO = timedelta(0)
 _MAX_IDLE_DAYS = 3660  # ~10 years without any working time: give up instead of looping
 _DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_TIME_RE = re.compile(r"(\d{1,2}):(\d{2})")
+_TIME_RE = re.compile(r"([0-9]{1,2}):([0-9]{2})")
 
 
 @functools.lru_cache(maxsize=1024)
@@ -86,7 +86,7 @@ class WorkingCalendar:
         )
 
     def is_working(self, at: datetime) -> bool:
-        """True if the instant `at` falls inside a working interval (open inclusive)."""
+        """True if the instant `at` lies in a working interval [open, close)."""
         u = _to_utc(at)
         if self.hours is None:
             return True
@@ -98,14 +98,14 @@ class WorkingCalendar:
         u = _to_utc(start)
         if duration < _ZERO:
             raise ValueError(f"duration must not be negative, got {duration}")
-        if self.hours is None or not duration:
-            return self._local(u + duration)
-        if not any(self._week):
+        if self.hours is not None and not any(self._week):
             raise ValueError("calendar has no working hours on any weekday")
         remaining, idle = duration, 0
         # Start a day early: cheap insurance against odd transitions around midnight.
         day = start.astimezone(self.time_zone).date() - _DAY
         try:
+            if self.hours is None or not duration:
+                return self._local(u + duration)
             while idle <= _MAX_IDLE_DAYS:
                 idle += 1
                 for s, e in self._intervals(day):
@@ -119,7 +119,7 @@ class WorkingCalendar:
                 day += _DAY
         except OverflowError:
             raise ValueError("deadline lies beyond the supported date range") from None
-        raise ValueError(f"no working time within {_MAX_IDLE_DAYS} days after {day - _DAY}")
+        raise ValueError(f"no working time in the {_MAX_IDLE_DAYS} days up to {day}")
 
     def between(self, start: datetime, end: datetime) -> timedelta:
         """Working time in [start, end]; zero if end <= start."""
@@ -200,11 +200,11 @@ def _parse_minutes(text: str, *, is_end: bool) -> int:
 def _parse_days(text: str) -> list[int]:
     days: list[int] = []
     for item in text.lower().split(","):
-        first, _, last = item.partition("-")
-        for name in (first, last or first):
+        first, sep, last = item.partition("-")
+        for name in (first, last) if sep else (first,):
             if name not in _DAY_NAMES:
                 raise ValueError(f"unknown day {name!r}: use {', '.join(_DAY_NAMES)}")
-        i, j = _DAY_NAMES.index(first), _DAY_NAMES.index(last or first)
+        i, j = _DAY_NAMES.index(first), _DAY_NAMES.index(last if sep else first)
         days.extend((i + k) % 7 for k in range((j - i) % 7 + 1))  # ranges may wrap: sat-mon
     return days
 

@@ -4,7 +4,7 @@ Pure functions: issues feed them their stored instants, reports can recompute wi
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from civicdesk.sla.clock import WorkingCalendar
@@ -19,6 +19,10 @@ def due_at(
 
     A running pause counts as not yet begun: the result is the deadline as it stood when
     the pause began, and it moves on when the pause ends."""
+    # Compare instants in UTC: aware datetimes sharing a ZoneInfo compare by wall clock,
+    # which is wrong inside a repeated (fall-back) hour.
+    start = start.astimezone(UTC)
+    pauses = [(b.astimezone(UTC), e.astimezone(UTC) if e else None) for b, e in pauses]
     active = timedelta(0)
     cursor = start
     for began, ended in sorted(pauses, key=lambda p: p[0]):
@@ -82,7 +86,8 @@ def read_sla(
         return SlaReading(SlaState.MET if met else SlaState.MISSED, due)
     if clock is None or target is None or due is None:
         return SlaReading(SlaState.NO_TARGET, due)
-    at = paused_at or now
+    at = (paused_at or now).astimezone(UTC)
+    due = due.astimezone(UTC)
     if at > due:
         return SlaReading(
             SlaState.BREACHED, due, used=1.0 + clock.between(due, at) / target, warning_level=2

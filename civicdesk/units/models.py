@@ -1,6 +1,7 @@
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+import holidays
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -33,6 +34,15 @@ class Calendar(models.Model):
             ZoneInfo(self.time_zone)
         except (KeyError, ValueError) as exc:
             raise ValidationError({"time_zone": f"Unknown time zone {self.time_zone!r}"}) from exc
+        if self.holiday_country:
+            try:
+                holidays.country_holidays(
+                    self.holiday_country, subdiv=self.holiday_subdivision or None
+                )
+            except NotImplementedError as exc:
+                raise ValidationError(
+                    {"holiday_country": f"No public holidays known for {self.holiday_country!r}"}
+                ) from exc
 
     def to_clock(self) -> WorkingCalendar:
         """The pure clock for this calendar. Prefetch `hours` and `closed_days` in loops."""

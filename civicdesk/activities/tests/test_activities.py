@@ -82,8 +82,13 @@ def test_issues_of_another_unit_cannot_be_linked(outage, activity, staff, roads)
 
 def test_starting_the_activity_starts_every_issue(outage, activity, staff):
     link_issues(activity, outage, staff)
-    update_activity(activity, staff, status=ActivityStatus.IN_PROGRESS, progress=20,
-                    public_summary="Crew on site")
+    update_activity(
+        activity,
+        staff,
+        status=ActivityStatus.IN_PROGRESS,
+        progress=20,
+        public_summary="Crew on site",
+    )
     assert states(outage) == [Status.IN_PROGRESS] * 3
     event = outage[0].events.get(kind="status", to_value="in_progress")
     assert event.from_value == "acknowledged" and event.activity_id == activity.pk
@@ -95,8 +100,9 @@ def test_completing_resolves_every_issue_and_asks_every_follower_for_feedback(
     link_issues(activity, outage, staff)
     update_activity(activity, staff, status=ActivityStatus.IN_PROGRESS)
     with as_of(T0 + timedelta(hours=10)):
-        update_activity(activity, staff, status=ActivityStatus.COMPLETED,
-                        public_summary="Transformer replaced")
+        update_activity(
+            activity, staff, status=ActivityStatus.COMPLETED, public_summary="Transformer replaced"
+        )
     issues = Issue.objects.filter(pk__in=[i.pk for i in outage])
     assert {(i.status, i.resolution_met) for i in issues} == {(Status.RESOLVED, True)}
     asked = Alert.objects.filter(kind="issue_resolved")

@@ -45,7 +45,9 @@ def test_acknowledging_in_time_is_a_met_response(issue, staff):
     assert issue.status == Status.ACKNOWLEDGED
     assert issue.responded_at == T0 + timedelta(hours=1)
     assert issue.response_met is True
-    assert issue.events.filter(kind="status", from_value="submitted", to_value="acknowledged").exists()
+    assert issue.events.filter(
+        kind="status", from_value="submitted", to_value="acknowledged"
+    ).exists()
 
 
 def test_late_acknowledgement_is_a_missed_response(issue, staff):
@@ -70,7 +72,13 @@ def test_rerouting_keeps_the_original_clock_start(issue, roads, dispatcher, poth
         calendar=roads.service_levels.get().calendar,
     )
     with as_of(T0 + timedelta(days=1)):
-        reroute(issue, roads, dispatcher, reason="Street lights are Roads' job", provider_reference="R-77")
+        reroute(
+            issue,
+            roads,
+            dispatcher,
+            reason="Street lights are Roads' job",
+            provider_reference="R-77",
+        )
     issue.refresh_from_db()
     assert issue.unit == roads
     assert issue.submitted_at == T0
@@ -92,7 +100,9 @@ def test_reject_needs_a_reason_and_tells_the_reporter(issue, dispatcher):
     assert alert.payload["reason"] == "This is a private property matter"
 
 
-def test_merging_makes_the_duplicates_followers_pushers_of_the_original(issue, dispatcher, neighbour):
+def test_merging_makes_the_duplicates_followers_pushers_of_the_original(
+    issue, dispatcher, neighbour
+):
     other = report_issue(
         jurisdiction=issue.jurisdiction,
         issue_type_code="power-outage",

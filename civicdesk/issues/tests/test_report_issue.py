@@ -26,9 +26,7 @@ def report(jurisdiction, **overrides):
     return report_issue(**(fields | overrides))
 
 
-def test_report_is_routed_to_the_unit_and_ward_with_deadlines(
-    wards, electricity, reporter
-):
+def test_report_is_routed_to_the_unit_and_ward_with_deadlines(wards, electricity, reporter):
     issue = report(electricity.jurisdiction, reporter=reporter)
     assert issue.unit == electricity
     assert issue.area.name == "Ward 124"
@@ -116,7 +114,9 @@ def test_anonymous_report_without_contact_has_no_reporter(wards, electricity):
 
 def test_same_email_is_one_citizen(wards, electricity):
     first = report(electricity.jurisdiction, reporter=Contact(email="A@Example.org"))
-    second = report(electricity.jurisdiction, reporter=Contact(email="a@example.org", phone="0825550000"))
+    second = report(
+        electricity.jurisdiction, reporter=Contact(email="a@example.org", phone="0825550000")
+    )
     assert first.reporter_id == second.reporter_id
     second.reporter.refresh_from_db()
     assert second.reporter.phone == "0825550000"

@@ -242,7 +242,7 @@ def test_unreachable_working_time_raises():
     # The only open day is closed for more than ten years.
     closed = frozenset(date(2026, 1, 1) + timedelta(days=i) for i in range(4000))
     cal = WorkingCalendar(JHB, parse_hours("mon 08:00-09:00"), closed_days=closed)
-    with pytest.raises(ValueError, match="no working time within"):
+    with pytest.raises(ValueError, match="no working time in the 3660 days"):
         cal.add(datetime(2026, 1, 1, tzinfo=JHB), H)
 
 
@@ -292,6 +292,8 @@ def test_parse_hours_accepts_24_00_wrapping_ranges_and_loose_spacing():
         ("mon-fri", "bad segment"),
         ("mon-fry 08:00-16:30", "unknown day"),
         ("funday 08:00-16:30", "unknown day"),
+        ("mon- 08:00-16:30", "unknown day ''"),
+        ("mon-tue-wed 08:00-16:30", "unknown day 'tue-wed'"),
         ("mon 8am-4pm", "bad time"),
         ("mon 08:00-25:00", "bad time"),
         ("mon 24:00-24:00", "bad time"),
@@ -365,7 +367,7 @@ def durations(draw, cal: WorkingCalendar) -> timedelta:
     return draw(st.timedeltas(timedelta(0), cap))
 
 
-PROPS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @PROPS

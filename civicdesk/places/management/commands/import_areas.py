@@ -63,9 +63,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--kind", default="ward", help="Kind of area (default: ward)")
         parser.add_argument("--code-property", metavar="PROP", help="Property with a code")
-        parser.add_argument(
-            "--name-format", default="{}", metavar="FORMAT", help='e.g. "Ward {}"'
-        )
+        parser.add_argument("--name-format", default="{}", metavar="FORMAT", help='e.g. "Ward {}"')
         parser.add_argument(
             "--where",
             action="append",
