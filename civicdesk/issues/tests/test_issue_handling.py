@@ -170,3 +170,19 @@ def test_only_the_reporter_answers(issue, staff, neighbour):
     request_info(issue, staff, "Which pole number?")
     with pytest.raises(ValidationError):
         answer_info(issue, citizen_for(neighbour), "Pole 1")
+
+
+def test_an_issue_reads_its_sla_states_over_time(issue, staff):
+    from civicdesk.issues.clock import sla_readings
+
+    def states(hours):
+        readings = sla_readings(Issue.objects.get(pk=issue.pk), T0 + timedelta(hours=hours))
+        return readings["response"].state, readings["resolution"].state
+
+    assert states(1) == ("on_track", "on_track")
+    assert states(3) == ("at_risk", "on_track")  # 75% of the 4 h response target
+    assert states(5) == ("breached", "on_track")
+    with as_of(T0 + timedelta(hours=5)):
+        acknowledge(issue, staff)
+    assert states(13) == ("missed", "at_risk")
+    assert states(25) == ("missed", "breached")
