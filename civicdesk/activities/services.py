@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 
 from civicdesk import timekeeping
@@ -235,13 +235,7 @@ def link_issues(activity: Activity, issues: Iterable[Issue | int], actor: User) 
         actor_id=actor.pk,
         to_value=activity.title,
     )
-    ActivityIssue.objects.bulk_create(
-        [
-            ActivityIssue(activity=activity, issue_id=i, linked_at=now, linked_by=actor)
-            for i in new.values_list("pk", flat=True)
-        ],
-        batch_size=500,
-    )
+    _insert_links(activity, new, actor, now)
     scope = Issue.objects.filter(pk__in=ids)
     _move(
         scope.filter(status__in=(Status.SUBMITTED, Status.REOPENED)),
@@ -262,12 +256,25 @@ def link_issues(activity: Activity, issues: Iterable[Issue | int], actor: User) 
     )
     _alert_followers(
         activity,
-        scope.filter(activity_links__linked_at=now),
+        scope.filter(activity_links__activity=activity, activity_links__linked_at=now),
         "issue_linked",
         now,
         f"activity-event:{event.pk}",
     )
     return added
+
+
+def _insert_links(activity: Activity, issues: QuerySet[Issue], actor: User, now: datetime) -> None:
+    """Link a set of issues in one INSERT … SELECT, whatever its size."""
+    ids_sql, params = issues.values("id").query.sql_with_params()
+    sql = (
+        f"INSERT INTO {ActivityIssue._meta.db_table} (activity_id, issue_id, linked_at,"
+        f" linked_by_id) SELECT %s, i.id, %s, %s FROM {Issue._meta.db_table} i"
+        f" WHERE i.id IN ({ids_sql})"
+    )
+    with connection.cursor() as cursor:
+        stamp = connection.ops.adapt_datetimefield_value(now)
+        cursor.execute(sql, [activity.pk, stamp, actor.pk, *params])
 
 
 def _response_updates(now: datetime) -> dict[str, Any]:

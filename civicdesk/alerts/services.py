@@ -78,6 +78,7 @@ def alert_followers_of_issues(
     issue_table = Issue._meta.db_table
     push_table = Push._meta.db_table
     citizen_table = Citizen._meta.db_table
+    stamp = connection.ops.adapt_datetimefield_value(at)  # raw SQL: store as Django does
     payload_sql = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
     sql = (
         f"INSERT INTO {Alert._meta.db_table} (citizen_id, channel, kind, payload, issue_id,"
@@ -96,8 +97,8 @@ def alert_followers_of_issues(
         activity_id,
         digest_key,
         Alert.State.PENDING,
-        at,
-        at,
+        stamp,
+        stamp,
         *ids_params,
         *ids_params,
         AlertChannel.NONE,

@@ -68,7 +68,7 @@ def record_for_issues(
     )
     params = [activity_id, actor_id, actor_role, kind]
     params += [] if from_status else [from_value]
-    params += [to_value, note, public, at, *ids_params]
+    params += [to_value, note, public, connection.ops.adapt_datetimefield_value(at), *ids_params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount

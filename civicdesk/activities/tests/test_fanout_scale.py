@@ -42,3 +42,18 @@ def test_starting_costs_the_same_queries_at_any_size(programme, power_outage, st
     # (resolution is not due), the alerts of resolved issues and of open ones, release.
     assert len(queries.captured_queries) == 10, [q["sql"] for q in queries.captured_queries]
     assert Issue.objects.filter(status=Status.IN_PROGRESS).count() == count
+
+
+@pytest.mark.parametrize("count", [10, 300])
+def test_linking_costs_the_same_queries_at_any_size(programme, power_outage, staff, count):
+    from civicdesk.activities.services import create_activity, link_issues
+
+    source = activity_with_issues(programme, power_outage, count)
+    ids = list(Issue.objects.filter(activity_links__activity=source).values_list("pk", flat=True))
+    Issue.objects.update(status=Status.SUBMITTED, responded_at=None, response_met=None)
+    target = create_activity(programme, staff, title="Sweep")
+    with CaptureQueriesContext(connection) as queries:
+        assert link_issues(target, ids, staff) == count
+    assert len(queries.captured_queries) == 14, [q["sql"] for q in queries.captured_queries]
+    assert Issue.objects.filter(status=Status.IN_PROGRESS).count() == count  # source runs
+    assert Alert.objects.filter(kind="issue_linked").count() == 3 * count
