@@ -38,6 +38,7 @@ class PhotoInline(ReadOnlyInline):
 
 class PushInline(ReadOnlyInline):
     model = Push
+    verbose_name_plural = "pushes"
     fields = ["pusher", "created_at"]
     readonly_fields = fields
 
@@ -48,6 +49,7 @@ class PushInline(ReadOnlyInline):
 
 class FeedbackInline(ReadOnlyInline):
     model = Feedback
+    verbose_name_plural = "feedback"
     fields = ["rating", "fixed", "comment", "author", "created_at"]
     readonly_fields = fields
 

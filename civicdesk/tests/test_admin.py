@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from civicdesk.accounts.models import ApiToken, Citizen, User
 from civicdesk.accounts.services import authenticate_token, issue_api_token
-from civicdesk.activities.models import ActivityStatus
+from civicdesk.activities.models import Activity, ActivityStatus
 from civicdesk.activities.services import create_activity, update_activity
 from civicdesk.catalogue.models import IssueType
 from civicdesk.issues.models import Issue, Photo
@@ -28,6 +28,12 @@ from civicdesk.places.models import Area, Jurisdiction
 
 CARLTON_CENTRE = (-26.2056, 28.0470)
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings) -> None:
+    """Users here are created by the dozen; real password hashing would dominate the time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def report(jurisdiction: Jurisdiction, reporter: Contact | None = None) -> Issue:
@@ -220,9 +226,9 @@ def test_a_list_question_without_values_is_refused(admin_client, jurisdiction):
     assert IssueType.objects.get().questions.get().value_keys == ["small"]
 
 
-def issue_changelist_queries(client) -> int:
+def changelist_queries(client, model: type) -> tuple[int, int]:
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(url(Issue, "changelist"))
+        response = client.get(url(model, "changelist"))
     assert response.status_code == 200
     return len(queries), response.context["cl"].result_count
 
@@ -232,14 +238,37 @@ def test_the_issue_list_does_not_query_per_row(
 ):
     for _ in range(5):
         report(jurisdiction, neighbour)
-    few, count = issue_changelist_queries(admin_client)
+    few, count = changelist_queries(admin_client, Issue)
     assert count == 5
 
     for _ in range(45):
         report(jurisdiction, neighbour)
-    many, count = issue_changelist_queries(admin_client)
+    many, count = changelist_queries(admin_client, Issue)
 
     assert count == 50
     assert many == few
-    # Session, user, counts, the page of issues and the three filters' choices.
-    assert many <= 10
+    # Session, user, the choices of the unit, issue type and jurisdiction filters, the
+    # filtered and total counts, and one page of issues with their type, unit and area.
+    assert many <= 8
+
+
+def test_the_activity_list_counts_linked_issues_without_a_query_per_row(
+    admin_client, jurisdiction, wards, electricity, programme, staff
+):
+    def add_activities(first: int, last: int) -> None:
+        for number in range(first, last):
+            issues = [report(jurisdiction) for _ in range(number % 3)]
+            create_activity(programme, staff, title=f"Outage {number}", issues=issues)
+
+    add_activities(0, 2)
+    few, count = changelist_queries(admin_client, Activity)
+    assert count == 2
+    add_activities(2, 12)
+
+    many, count = changelist_queries(admin_client, Activity)
+    response = admin_client.get(url(Activity, "changelist"))
+
+    assert count == 12
+    assert many == few
+    counts = {a.title: a.issue_total for a in response.context["cl"].result_list}
+    assert [counts[f"Outage {n}"] for n in range(5)] == [0, 1, 2, 0, 1]

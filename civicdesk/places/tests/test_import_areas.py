@@ -218,10 +218,17 @@ def test_where_that_matches_nothing_imports_nothing(tmp_path, jurisdiction):
     [
         ("--where=metro_code", "KEY=VALUE"),
         ("--name-format=Ward {number}", "--name-format"),
+        ("--name-format=Ward", "--name-format"),
         ("--kind= ", "--kind"),
     ],
 )
 def test_bad_options_are_refused(jurisdiction, option, message):
     with pytest.raises(CommandError, match=message):
         import_jhb(option)
+    assert not Area.objects.exists()
+
+
+def test_a_directory_instead_of_a_file_is_refused(tmp_path, jurisdiction):
+    with pytest.raises(CommandError, match="cannot be read"):
+        run(str(tmp_path), "--jurisdiction=jhb", "--name-property=name")
     assert not Area.objects.exists()

@@ -35,12 +35,13 @@ def _where(pairs: list[str]) -> dict[str, str]:
 
 
 def _check_options(options: dict[str, Any]) -> None:
+    name_format = options["name_format"]
     try:
-        options["name_format"].format("1")
-    except (KeyError, IndexError, ValueError) as exc:
-        raise CommandError(
-            f"--name-format {options['name_format']!r} must have one {{}} for the name"
-        ) from exc
+        distinct = name_format.format("1") != name_format.format("2")
+    except (KeyError, IndexError, ValueError):
+        distinct = False
+    if not distinct:
+        raise CommandError(f"--name-format {name_format!r} must have one {{}} for the name")
     if not options["kind"].strip():
         raise CommandError("--kind must not be empty")
     if options["create_jurisdiction"] is not None:
