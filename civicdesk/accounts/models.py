@@ -61,6 +61,8 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
 
-    @staticmethod
-    def new_raw_key() -> str:
-        return "cd_" + secrets.token_urlsafe(32)
+    RAW_PREFIX = "cd_"
+
+    @classmethod
+    def new_raw_key(cls) -> str:
+        return cls.RAW_PREFIX + secrets.token_urlsafe(32)

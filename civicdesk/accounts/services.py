@@ -1,5 +1,7 @@
 """API tokens: issuing, authenticating and revoking bearer tokens. Only hashes are stored."""
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.db.models import QuerySet
 
@@ -7,6 +9,9 @@ from civicdesk import timekeeping
 from civicdesk.accounts.models import ApiToken, User, hash_token
 
 PREFIX_LENGTH = 8
+# Writing last_used_at on every request would make each API call a write; a minute is
+# precise enough to see which tokens are in use.
+LAST_USED_PRECISION = timedelta(minutes=1)
 
 
 @transaction.atomic
@@ -16,7 +21,7 @@ def issue_api_token(user: User, name: str = "") -> str:
     ApiToken.objects.create(
         user=user,
         name=name.strip(),
-        prefix=raw[:PREFIX_LENGTH],
+        prefix=raw.removeprefix(ApiToken.RAW_PREFIX)[:PREFIX_LENGTH],
         key_hash=hash_token(raw),
         created_at=timekeeping.now(),
     )
@@ -34,8 +39,10 @@ def authenticate_token(raw: str) -> User | None:
     )
     if token is None or not token.user.is_active:
         return None
-    token.last_used_at = timekeeping.now()
-    token.save(update_fields=["last_used_at"])
+    now = timekeeping.now()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
+        token.last_used_at = now
+        token.save(update_fields=["last_used_at"])
     return token.user
 
 

@@ -6,6 +6,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
 from civicdesk.activities.models import Activity, ActivityIssue
+from civicdesk.activities.services import edit_activity
 
 STATUS_FIELDS = [
     "status",
@@ -63,6 +64,23 @@ class ActivityAdmin(admin.ModelAdmin):
     @admin.display(description="issues", ordering="issue_total")
     def linked_issues(self, obj: Activity) -> int:
         return obj.issue_total
+
+    def save_model(self, request: HttpRequest, obj: Activity, form, change: bool) -> None:
+        data = form.cleaned_data
+        edit_activity(
+            obj,
+            request.user,
+            title=data["title"],
+            description=data["description"],
+            scheduled_start=data["scheduled_start"],
+            scheduled_end=data["scheduled_end"],
+            assignees=data["assignees"],
+        )
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        # The assignees were saved by edit_activity; the linked-issue inline is read-only.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # services.create_activity records the event and links the issues

@@ -397,6 +397,54 @@ def update_activity(
     return activity
 
 
+@transaction.atomic
+def edit_activity(
+    activity: Activity,
+    actor: User,
+    *,
+    title: str,
+    description: str,
+    scheduled_start: datetime | None,
+    scheduled_end: datetime | None,
+    assignees: Iterable[User],
+) -> Activity:
+    """Change an activity's internal details (no alerts: citizens see status, progress
+    and the public summary); the change is recorded as an internal event."""
+    activity = _lock(activity)
+    if not title.strip():
+        raise ValidationError({"title": "an activity needs a title"})
+    if scheduled_start and scheduled_end and scheduled_end < scheduled_start:
+        raise ValidationError({"scheduled_end": "the end comes before the start"})
+    new = {
+        "title": title.strip(),
+        "description": description.strip(),
+        "scheduled_start": scheduled_start,
+        "scheduled_end": scheduled_end,
+    }
+    changed = [field for field, value in new.items() if getattr(activity, field) != value]
+    assignees = list(assignees)
+    if {u.pk for u in assignees} != set(activity.assignees.values_list("pk", flat=True)):
+        activity.assignees.set(assignees)
+        changed.append("assignees")
+    if not changed:
+        return activity
+    now = timekeeping.now()
+    for field, value in new.items():
+        setattr(activity, field, value)
+    activity.updated_at = now
+    activity.save(update_fields=[*new, "updated_at"])
+    record(
+        activity=activity,
+        kind="activity_edited",
+        actor=actor,
+        actor_role="staff",
+        note=", ".join(changed),
+        public=False,
+        at=now,
+    )
+    return activity
+
+
 def cancel_activity(activity: Activity, actor: User, reason: str) -> Activity:
     """Stop an activity; its issues go back to the unit (in progress ones to acknowledged)."""
     if not reason.strip():

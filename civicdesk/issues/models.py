@@ -152,6 +152,7 @@ class Push(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name_plural = "pushes"
         constraints = [models.UniqueConstraint(fields=["issue", "citizen"], name="push_once")]
 
 
@@ -166,6 +167,7 @@ class Feedback(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name_plural = "feedback"
         constraints = [
             models.CheckConstraint(
                 condition=Q(rating__gte=1, rating__lte=5), name="feedback_rating_1_to_5"

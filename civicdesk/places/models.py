@@ -1,3 +1,6 @@
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
 from django.db import models
 
 
@@ -10,6 +13,12 @@ class Jurisdiction(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        try:
+            ZoneInfo(self.time_zone)
+        except (KeyError, ValueError) as exc:
+            raise ValidationError({"time_zone": f"Unknown time zone {self.time_zone!r}"}) from exc
 
 
 class Area(models.Model):

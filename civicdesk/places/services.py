@@ -14,6 +14,8 @@ from shapely.validation import explain_validity, make_valid
 from civicdesk.places.models import Area, Jurisdiction
 
 POLYGON_TYPES = {"Polygon", "MultiPolygon"}
+NAME_MAX = Area._meta.get_field("name").max_length
+CODE_MAX = Area._meta.get_field("code").max_length
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,8 @@ def read_feature_collection(path: Path) -> dict:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise ValidationError(f"{path}: no such file") from exc
+    except OSError as exc:
+        raise ValidationError(f"{path}: cannot be read ({exc.strerror})") from exc
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ValidationError(f"{path}: not valid JSON ({exc})") from exc
     return data
@@ -81,24 +85,37 @@ def import_areas(
     rows: dict[str, tuple[str, dict, BaseGeometry]] = {}
     errors: list[str] = []
     for number, feature in enumerate(features, start=1):
-        props = (feature or {}).get("properties") or {}
+        where = f"feature {number}"
+        if not isinstance(feature, dict) or not isinstance(feature.get("properties") or {}, dict):
+            errors.append(f"{where}: not a GeoJSON Feature with an object of properties")
+            continue
+        props = feature.get("properties") or {}
         if only and any(str(props.get(k)) != v for k, v in only.items()):
             continue
-        where = f"feature {number}"
         raw_name = props.get(name_property)
         if raw_name in (None, ""):
             errors.append(f"{where}: no {name_property!r} property")
             continue
-        name = name_format.format(raw_name)
+        try:
+            name = name_format.format(raw_name)
+        except (IndexError, KeyError, ValueError) as exc:
+            raise ValidationError(f"The name format {name_format!r} is not usable: {exc}") from exc
+        if len(name) > NAME_MAX:
+            errors.append(f"{where}: the name is longer than {NAME_MAX} characters")
+            continue
         if name in rows:
             errors.append(f"{where}: the name {name!r} appears twice")
             continue
         try:
-            geometry = _polygonal((feature or {}).get("geometry"), f"{where} ({name})")
+            geometry = _polygonal(feature.get("geometry"), f"{where} ({name})")
         except ValidationError as exc:
             errors.extend(exc.messages)
             continue
-        code = str(props.get(code_property, "")) if code_property else ""
+        code = props.get(code_property) if code_property else None
+        code = "" if code is None else str(code)
+        if len(code) > CODE_MAX:
+            errors.append(f"{where}: the code is longer than {CODE_MAX} characters")
+            continue
         rows[name] = (code, geometry.__geo_interface__, geometry)
     if errors:
         raise ValidationError(errors)

@@ -204,3 +204,11 @@ class ServiceLevel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} / {self.issue_type}"
+
+    def clean(self) -> None:
+        if (
+            self.unit_id
+            and self.issue_type_id
+            and self.unit.jurisdiction_id != self.issue_type.jurisdiction_id
+        ):
+            raise ValidationError({"issue_type": "The issue type belongs to another jurisdiction"})

@@ -8,6 +8,7 @@ from civicdesk.activities.models import ActivityStatus
 from civicdesk.activities.services import (
     cancel_activity,
     create_activity,
+    edit_activity,
     link_issues,
     unlink_issues,
     update_activity,
@@ -207,3 +208,50 @@ def test_a_paused_issue_is_judged_when_its_pause_began(outage, activity, staff):
     assert (issue.status, issue.resolution_met, issue.paused_at) == (Status.RESOLVED, True, None)
     assert issue.clock_pauses.get().ended_at == T0 + timedelta(hours=30)
     assert Issue.objects.get(pk=outage[0].pk).resolution_met is False
+
+
+def test_editing_details_is_an_internal_event_without_alerts(activity, staff):
+    edit_activity(
+        activity,
+        staff,
+        title="Replace transformer T4",
+        description="Bring a crane",
+        scheduled_start=T0,
+        scheduled_end=T0 + timedelta(hours=6),
+        assignees=[staff],
+    )
+    activity.refresh_from_db()
+    assert activity.title == "Replace transformer T4"
+    assert list(activity.assignees.all()) == [staff]
+    event = activity.events.get(kind="activity_edited")
+    assert not event.public
+    assert event.note == "title, description, scheduled_start, scheduled_end, assignees"
+    with pytest.raises(ValidationError):
+        edit_activity(
+            activity,
+            staff,
+            title="x",
+            description="",
+            scheduled_start=T0,
+            scheduled_end=T0 - timedelta(hours=1),
+            assignees=[],
+        )
+
+
+def test_the_admin_edits_details_through_the_service(client, activity, staff):
+    from civicdesk.accounts.models import User
+
+    admin = User.objects.create_superuser("root", password="pw-for-tests")
+    client.force_login(admin)
+    response = client.post(
+        f"/admin/activities/activity/{activity.pk}/change/",
+        {
+            "title": "Replace transformer T4",
+            "description": "",
+            "assignees": [staff.pk],
+            "links-TOTAL_FORMS": "0",
+            "links-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert activity.events.filter(kind="activity_edited", actor=admin).exists()
