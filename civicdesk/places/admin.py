@@ -1,9 +1,7 @@
 """Jurisdictions and their areas. Areas are imported (manage.py import_areas), not drawn here."""
 
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django import forms
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
@@ -11,25 +9,8 @@ from django.http import HttpRequest
 from civicdesk.places.models import Area, Jurisdiction
 
 
-class JurisdictionForm(forms.ModelForm):
-    class Meta:
-        model = Jurisdiction
-        fields = ["slug", "name", "time_zone"]
-
-    def clean_time_zone(self) -> str:
-        value = self.cleaned_data["time_zone"].strip()
-        try:
-            ZoneInfo(value)
-        except (KeyError, ValueError, OSError) as exc:
-            raise forms.ValidationError(
-                f"Unknown time zone {value!r}; use an IANA name such as Africa/Johannesburg"
-            ) from exc
-        return value
-
-
 @admin.register(Jurisdiction)
 class JurisdictionAdmin(admin.ModelAdmin):
-    form = JurisdictionForm
     list_display = ["name", "slug", "time_zone", "area_count"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}

@@ -1,7 +1,6 @@
-from zoneinfo import ZoneInfo
-
-from django.core.exceptions import ValidationError
 from django.db import models
+
+from civicdesk.places.validators import validate_time_zone
 
 
 class Jurisdiction(models.Model):
@@ -9,16 +8,12 @@ class Jurisdiction(models.Model):
 
     slug = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=200)
-    time_zone = models.CharField(max_length=64, default="Africa/Johannesburg")
+    time_zone = models.CharField(
+        max_length=64, default="Africa/Johannesburg", validators=[validate_time_zone]
+    )
 
     def __str__(self) -> str:
         return self.name
-
-    def clean(self) -> None:
-        try:
-            ZoneInfo(self.time_zone)
-        except (KeyError, ValueError) as exc:
-            raise ValidationError({"time_zone": f"Unknown time zone {self.time_zone!r}"}) from exc
 
 
 class Area(models.Model):

@@ -3,6 +3,7 @@
 import datetime
 import django.db.models.deletion
 from django.conf import settings
+import civicdesk.places.validators
 from django.db import migrations, models
 
 
@@ -23,7 +24,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=100, unique=True)),
                 ('kind', models.CharField(choices=[('always', '24/7'), ('working_hours', 'Working hours')], default='always', max_length=16)),
-                ('time_zone', models.CharField(default='Africa/Johannesburg', max_length=64)),
+                ('time_zone', models.CharField(default='Africa/Johannesburg', max_length=64, validators=[civicdesk.places.validators.validate_time_zone])),
                 ('holiday_country', models.CharField(blank=True, default='ZA', help_text='ISO code for public holidays', max_length=2)),
                 ('holiday_subdivision', models.CharField(blank=True, max_length=8)),
             ],

@@ -5,7 +5,6 @@ Creates or updates the areas of a GeoJSON FeatureCollection, all or nothing."""
 from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -13,6 +12,7 @@ from django.db import transaction
 
 from civicdesk.places.models import Jurisdiction
 from civicdesk.places.services import import_areas, read_feature_collection
+from civicdesk.places.validators import validate_time_zone
 
 MAX_LISTED_PROBLEMS = 20
 
@@ -48,9 +48,9 @@ def _check_options(options: dict[str, Any]) -> None:
         if not options["create_jurisdiction"].strip():
             raise CommandError("--create-jurisdiction needs the jurisdiction's name")
         try:
-            ZoneInfo(options["time_zone"])
-        except (KeyError, ValueError, OSError) as exc:
-            raise CommandError(f"Unknown time zone {options['time_zone']!r}") from exc
+            validate_time_zone(options["time_zone"])
+        except ValidationError as exc:
+            raise CommandError(exc.messages[0]) from exc
 
 
 class Command(BaseCommand):
