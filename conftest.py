@@ -26,6 +26,12 @@ WARDS_FILE = Path(__file__).parent / "civicdesk" / "demo" / "data" / "jhb_wards_
 CARLTON_CENTRE = (-26.2056, 28.0470)  # ward 124 (79800124)
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings) -> None:
+    """Tests create users by the dozen; real password hashing would dominate their time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def jurisdiction(db) -> Jurisdiction:
     return Jurisdiction.objects.create(slug="jhb", name="City of Johannesburg")

@@ -25,15 +25,9 @@ from civicdesk.issues.services import (
     request_info,
 )
 from civicdesk.places.models import Area, Jurisdiction
+from conftest import CARLTON_CENTRE
 
-CARLTON_CENTRE = (-26.2056, 28.0470)
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings) -> None:
-    """Users here are created by the dozen; real password hashing would dominate the time."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def report(jurisdiction: Jurisdiction, reporter: Contact | None = None) -> Issue:
