@@ -6,7 +6,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_datetime
 
-from civicdesk.catalogue.models import Datatype, IssueType, Question
+from civicdesk.catalogue.models import LIST_DATATYPES, Datatype, IssueType, Question
 
 MAX_TEXT = {Datatype.STRING: 300, Datatype.TEXT: 4000}
 
@@ -76,7 +76,7 @@ def validate_answers(issue_type: IssueType, answers: dict[str, Any] | None) -> d
 
 def validate_question(question: Question) -> None:
     """Invariants the admin and imports must keep: list types need values, others none."""
-    is_list = question.datatype in (Datatype.SINGLEVALUELIST, Datatype.MULTIVALUELIST)
+    is_list = question.datatype in LIST_DATATYPES
     values = question.values or []
     if is_list and not values:
         raise ValidationError({"values": "A list question needs its allowed values"})
