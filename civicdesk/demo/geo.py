@@ -10,12 +10,9 @@ from civicdesk.demo.catalogue import CBD
 from civicdesk.demo.setup import distance_km
 from civicdesk.places.models import Area
 
-DEPOTS = ("Northern", "Central", "Southern")
-
 
 class Wards:
-    """The wards as shapes, with weights for where residents report from and the depot
-    (north, centre, south) that serves each ward."""
+    """The wards as shapes, with weights for where residents report from."""
 
     def __init__(self, wards: list[Area]) -> None:
         self.areas = wards
@@ -27,9 +24,6 @@ class Wards:
             self.centres.append((point.y, point.x))
         # More reports from the dense central wards: a weight that halves every ~8 km.
         self.weights = [1.0 + 4.0 * math.exp(-distance_km(c, CBD) / 8.0) for c in self.centres]
-        by_latitude = sorted(range(len(wards)), key=lambda i: -self.centres[i][0])
-        third = math.ceil(len(wards) / 3)
-        self.depot = {i: DEPOTS[rank // third] for rank, i in enumerate(by_latitude)}
 
     def __len__(self) -> int:
         return len(self.areas)
@@ -37,11 +31,10 @@ class Wards:
     def pick(self, rng: random.Random) -> int:
         return rng.choices(range(len(self.areas)), weights=self.weights)[0]
 
-    def owner(self, lat: float, lon: float) -> int | None:
-        """The ward the product routes a point to: the smallest one covering it."""
+    def covering(self, lat: float, lon: float) -> list[int]:
+        """The wards whose (simplified, sometimes overlapping) shapes cover the point."""
         point = Point(lon, lat)
-        hits = [i for i, p in enumerate(self.prepared) if p.covers(point)]
-        return min(hits, key=lambda i: self.shapes[i].area) if hits else None
+        return [i for i, p in enumerate(self.prepared) if p.covers(point)]
 
     def point_in(self, rng: random.Random, ward: int) -> tuple[float, float]:
         """A uniformly random point inside the ward (rejection sampling in its bounds)."""
@@ -62,7 +55,7 @@ class Wards:
         exclusive: bool = False,
     ) -> tuple[float, float]:
         """A point about `radius_km` around `centre`, inside the ward (and, if `exclusive`,
-        routed to that ward and no other). Falls back to anywhere in the ward."""
+        inside no other ward). Falls back to anywhere in the ward."""
         spread_lat = radius_km / 111.32
         spread_lon = spread_lat / math.cos(math.radians(centre[0]))
         for _ in range(200):
@@ -70,7 +63,7 @@ class Wards:
             lon = round(rng.gauss(centre[1], spread_lon), 6)
             if not self.prepared[ward].covers(Point(lon, lat)):
                 continue
-            if exclusive and self.owner(lat, lon) != ward:
+            if exclusive and self.covering(lat, lon) != [ward]:
                 continue
             return lat, lon
         return self.point_in(rng, ward)

@@ -10,31 +10,31 @@ import heapq
 import itertools
 import random
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from civicdesk import timekeeping
-from civicdesk.accounts.models import Citizen
+from civicdesk.accounts.models import Citizen, User
 from civicdesk.activities.services import link_issues
 from civicdesk.demo import catalogue as cat
 from civicdesk.demo import texts
 from civicdesk.demo.geo import Wards
-from civicdesk.demo.jobs import ActivitySteps, Job, Tracked, hours, minutes
-from civicdesk.demo.plan import TYPES, Plan, Report
+from civicdesk.demo.jobs import WAITING, ActivitySteps, Job, Tracked, hours, minutes
+from civicdesk.demo.plan import DAYS, TYPES, Plan, Report
 from civicdesk.demo.setup import World
 from civicdesk.issues.models import FINAL_STATUSES, OPEN_STATUSES, Issue, Status
 from civicdesk.issues.services import (
     Contact,
     acknowledge,
     answer_info,
-    give_feedback,
     merge_duplicate,
     push,
     reject,
+    report_issue,
     request_info,
     reroute,
 )
-from civicdesk.issues.services import report_issue as report_issue_service
+
 
 class History(ActivitySteps):
     def __init__(self, world: World, plan: Plan, wards: Wards, seed: int, now: datetime) -> None:
@@ -42,6 +42,7 @@ class History(ActivitySteps):
         self.plan = plan
         self.wards = wards
         self.now = now
+        self.start = now - timedelta(days=DAYS)
         self.rng = random.Random(f"{seed}/history")
         self.queue: list[tuple[datetime, int, Callable[..., None], tuple[Any, ...]]] = []
         self.counter = itertools.count()
@@ -49,7 +50,8 @@ class History(ActivitySteps):
         self.first_seen: dict[int, datetime] = {}  # citizen pk -> first report or push
         self.tracked: dict[int, Tracked] = {}  # by id() of the report
         self.incident_jobs: dict[int, Job] = {}
-        self.pools: dict[tuple[str, str, str], list[Tracked]] = {}
+        self.pools: dict[tuple[str, str], list[Tracked]] = {}  # waiting for a work list
+        self.lists: dict[tuple[str, str], Job] = {}  # each programme's current work list
         self.unit_slugs = {u.pk: slug for slug, u in world.units.items()}
         self.references = itertools.count(41_001)
 
@@ -62,7 +64,7 @@ class History(ActivitySteps):
     def run(self) -> None:
         for report in self.plan.reports:
             self.at(report.at, self.on_report, report)
-        self.schedule_batches()
+        self.schedule_work_lists()
         while self.queue:
             when, _, action, args = heapq.heappop(self.queue)
             with timekeeping.as_of(when):
@@ -86,7 +88,7 @@ class History(ActivitySteps):
     def unit_of(self, tr: Tracked) -> str:
         return self.unit_slugs[tr.issue.unit_id]
 
-    def staff(self, tr: Tracked) -> tuple[Any, Any]:
+    def staff(self, tr: Tracked) -> tuple[User, User]:
         return self.world.staff[self.unit_of(tr)]
 
     def refresh(self, members: list[Tracked]) -> None:
@@ -97,7 +99,10 @@ class History(ActivitySteps):
         for m in members:
             m.status = rows[m.issue.pk]
 
-    def factor(self, met_chance: float, met: tuple[float, float], missed: tuple[float, float]):
+    def factor(
+        self, met_chance: float, met: tuple[float, float], missed: tuple[float, float]
+    ) -> float:
+        """A share of a target: below 1 (met) with probability `met_chance`, else above."""
         return (
             self.rng.uniform(*met) if self.rng.random() < met_chance else self.rng.uniform(*missed)
         )
@@ -105,7 +110,7 @@ class History(ActivitySteps):
     # -- reports, pushes, dispatch ------------------------------------------------------------
 
     def on_report(self, t: datetime, report: Report) -> None:
-        issue = report_issue_service(
+        issue = report_issue(
             jurisdiction=self.world.jurisdiction,
             issue_type_code=report.type_code,
             lat=report.lat,
@@ -118,14 +123,15 @@ class History(ActivitySteps):
         )
         if report.reporter is not None:
             self.remember(report.reporter, issue.reporter, t)
-        tr = Tracked(report, issue, self.wards.depot[report.ward], reporter=issue.reporter)
+        tr = Tracked(report, issue, reporter=issue.reporter)
         self.tracked[id(report)] = tr
         for when, person in report.pushers:
             self.at(when, self.on_push, tr, person)
         if report.role == "cluster":
             self.at(t + minutes(self.rng.uniform(2, 15)), self.on_acknowledge, tr)
         elif issue.unit_id is None:
-            self.at(t + hours(self.rng.uniform(0.3, 5)), self.on_dispatch, tr)
+            if report.fate != "backlog":  # the dispatch centre routes what no unit covers
+                self.at(t + hours(self.rng.uniform(0.3, 5)), self.on_dispatch, tr)
         else:
             self.plan_response(tr, t)
 
@@ -169,11 +175,15 @@ class History(ActivitySteps):
     def plan_response(self, tr: Tracked, since: datetime) -> None:
         tr.fate = self.draw_fate(tr)
         if tr.fate == "ignore":
-            return  # nobody ever acknowledges it: the dispatch centre's backlog
+            return  # nobody ever acknowledges it: the dispatch centre will see it
         spec = TYPES[tr.report.type_code]
+        listed = tr.fate == "normal" and tr.report.role != "duplicate"
+        if listed and spec.calendar == cat.OFFICE and self.rng.random() < 0.65:
+            self.wait_for_list(tr)  # the next work list links it: that is the response
+            return
         job = self.incident_jobs.get(tr.report.incident or 0)
         if job is not None and not job.done:
-            when = since + minutes(self.rng.uniform(5, 60))  # the fault is known: link it
+            when = since + minutes(self.rng.uniform(2, 30))  # the fault is known: link it
         else:
             clock = self.world.clocks[spec.code]
             share = self.factor(0.8, (0.1, 0.95), (1.05, 3.0))
@@ -214,26 +224,41 @@ class History(ActivitySteps):
 
     def take_on(self, t: datetime, tr: Tracked, *, follow_up: bool = False) -> None:
         """The unit takes an issue on: links it to the activity on its fault, or gives it
-        an activity of its own (emergencies), or puts it on a depot's work list."""
+        an activity of its own (emergencies), or puts it on its programme's work list."""
         spec = TYPES[tr.report.type_code]
         job = self.incident_jobs.get(tr.report.incident or 0)
         if tr.report.incident and not follow_up and job is None:
-            self.open_job(t, [tr], "incident")
+            self.incident_jobs[tr.report.incident] = self.open_job(t, [tr], "incident")
         elif tr.report.incident and not follow_up and job is not None and not job.done:
-            link_issues(job.activity, [tr.issue], self.staff(tr)[1])
-            job.members.append(tr)
-            self.refresh([tr])
+            # Staff link the new reports of a known fault in bulk, every so often.
+            job.waiting.append(tr)
+            if len(job.waiting) == 1:
+                self.at(t + minutes(self.rng.uniform(15, 60)), self.on_sweep, job)
         elif spec.calendar == cat.ALWAYS:
-            if self.rng.random() < 0.5 and tr.status in (Status.SUBMITTED, Status.REOPENED):
+            if self.rng.random() < 0.3 and tr.status in (Status.SUBMITTED, Status.REOPENED):
                 self.on_acknowledge(t, tr)
                 self.at(t + hours(self.rng.uniform(0.2, 3)), self.open_single, tr, follow_up)
             else:
                 self.open_single(t, tr, follow_up)
         else:
-            if tr.status in (Status.SUBMITTED, Status.REOPENED):
+            if tr.status == Status.SUBMITTED or (follow_up and self.rng.random() < 0.5):
                 self.on_acknowledge(t, tr)
-            key = (spec.unit, spec.programme, tr.depot)
-            self.pools.setdefault(key, []).append(tr)
+            self.wait_for_list(tr)
+
+    def wait_for_list(self, tr: Tracked) -> None:
+        spec = TYPES[tr.report.type_code]
+        self.pools.setdefault((spec.unit, spec.programme), []).append(tr)
+
+    def on_sweep(self, t: datetime, job: Job) -> None:
+        waiting = [m for m in job.waiting if m.status in WAITING]
+        job.waiting = []
+        if job.done:
+            for tr in waiting:
+                self.open_single(t, tr)
+        elif waiting:
+            link_issues(job.activity, [m.issue for m in waiting], self.world.staff[job.unit][1])
+            job.members += waiting
+            self.refresh(waiting)
 
     def open_single(self, t: datetime, tr: Tracked, follow_up: bool = False) -> None:
         self.open_job(t, [tr], "single", follow_up=follow_up)

@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 from civicdesk.demo import catalogue as cat
 from civicdesk.demo import texts
 from civicdesk.demo.geo import Wards
+from civicdesk.demo.questions import QuestionSpec
+from civicdesk.demo.setup import distance_km
 from civicdesk.issues.models import Source
 
 DAYS = 90
@@ -68,7 +70,6 @@ class Plan:
     people: list[Person]
     reports: list[Report]
     incidents: dict[int, Incident]
-    cluster_ward: int
 
 
 def make_people(rng: random.Random, count: int) -> list[Person]:
@@ -84,7 +85,7 @@ def make_people(rng: random.Random, count: int) -> list[Person]:
     return people
 
 
-def answer(rng: random.Random, question: cat.QuestionSpec, at: datetime) -> Any:
+def answer(rng: random.Random, question: QuestionSpec, at: datetime) -> Any:
     keys = [k for k, _ in question.values]
     if question.datatype == "singlevaluelist":
         return rng.choice(keys)
@@ -120,16 +121,15 @@ class Planner:
 
     # -- building blocks ------------------------------------------------------------------
 
-    def moment(self, earliest: datetime | None = None) -> datetime:
+    def moment(self) -> datetime:
         """A report time in the window, following the hours people are awake."""
-        earliest = earliest or self.start
         while True:
             day = self.rng.randrange(DAYS + 1)
             hour = self.rng.choices(range(24), weights=HOURLY)[0]
             local = (self.now.astimezone(self.tz) - timedelta(days=day)).replace(
                 hour=hour, minute=self.rng.randrange(60), second=self.rng.randrange(60)
             )
-            if earliest <= local < self.now:
+            if self.start <= local < self.now:
                 return local
 
     def reporter(self) -> int | None:
@@ -149,7 +149,7 @@ class Planner:
             lon=point[1],
             ward=ward,
             reporter=extra.pop("reporter") if "reporter" in extra else self.reporter(),
-            description=self.rng.choice(spec.descriptions or ("",)),
+            description=self.rng.choice(texts.REPORT_TEXTS.get(code) or ("",)),
             answers=answers_for(self.rng, spec, at),
             source=self.rng.choice(SOURCES),
             **extra,
@@ -166,7 +166,7 @@ class Planner:
                     report.pushers.append((at, person))
 
     def pushes_for(self, report: Report) -> None:
-        chance, most = (0.45, 12) if report.type_code in POPULAR else (0.2, 4)
+        chance, most = (0.25, 6) if report.type_code in POPULAR else (0.08, 3)
         if self.rng.random() < chance:
             self.add_pushers(report, self.rng.randint(1, most), timedelta(days=4))
 
@@ -177,16 +177,20 @@ class Planner:
     ) -> Incident:
         """`size` residents report one fault around one spot; a few report it twice over
         (merged as duplicates), the rest are linked to one activity."""
+        big = size >= 12
         ward = self.wards.pick(self.rng)
         centre = self.wards.point_in(self.rng, ward)
         incident = Incident(len(self.incidents) + 1, code, ward, start, ongoing)
         self.incidents[incident.id] = incident
         first = None
         for n in range(size):
-            at = start if n == 0 else start + spread * self.rng.random()
+            at = start if n == 0 else start + spread * self.rng.random() ** 2  # most come early
             at = min(at, self.now - timedelta(minutes=5))
             point = self.wards.point_near(self.rng, ward, centre, 0.5)
-            duplicate = first is not None and (n in (1, 2) or self.rng.random() < 0.08)
+            # Some residents report a fault that is already reported: merged as duplicates.
+            duplicate = first is not None and (
+                (big and n in (1, 2)) or self.rng.random() < (0.05 if big else 0.12)
+            )
             report = self.report(
                 code,
                 at,
@@ -198,16 +202,16 @@ class Planner:
             )
             first = first or report
             incident.last_report = max(incident.last_report, at)
-            if self.rng.random() < 0.3:
-                self.add_pushers(report, self.rng.randint(1, 5), spread)
+            if self.rng.random() < 0.2:
+                self.add_pushers(report, self.rng.randint(1, 4), spread)
         return incident
 
     def single(self) -> None:
         code = self.rng.choices(list(TYPES), weights=[t.weight for t in TYPES.values()])[0]
         at = self.moment()
         spec = TYPES[code]
-        if spec.incident_prone and self.rng.random() < 0.12 and at < self.now - timedelta(days=2):
-            self.incident(code, self.rng.randint(2, 6), at, spread=timedelta(hours=5))
+        if spec.incident_prone and self.rng.random() < 0.4 and at < self.now - timedelta(days=2):
+            self.incident(code, self.rng.randint(2, 8), at, spread=timedelta(hours=5))
             return
         ward = self.wards.pick(self.rng)
         point = self.wards.point_in(self.rng, ward)
@@ -220,11 +224,11 @@ class Planner:
                 near = self.wards.point_near(self.rng, ward, point, 0.03)
                 self.report(code, later, ward, near, role="duplicate", original=report)
 
-    def cluster(self) -> int:
+    def cluster(self) -> None:
         """The fresh outage for staff to try the fan-out on: many residents, one ward, the
         last few hours; acknowledged by the unit, not yet linked to any activity."""
         ward = self.wards.pick(self.rng)
-        while self.wards.owner(*self.wards.centres[ward]) != ward:
+        while self.wards.covering(*self.wards.centres[ward]) != [ward]:
             ward = self.wards.pick(self.rng)
         centre = self.wards.centres[ward]
         people = self.rng.sample(range(len(self.people)), CLUSTER_SIZE)
@@ -237,7 +241,21 @@ class Planner:
                     if p not in people:
                         moment = at + (self.now - at) * self.rng.random()
                         report.pushers.append((moment, p))
-        return ward
+
+    def dispatch_backlog(self) -> None:
+        """A few recent traffic-signal faults in wards far outside the contractor's area,
+        which no unit covers: the dispatch centre has yet to route them."""
+        contract_km = next(u.wards_within_km for u in cat.UNITS if u.wards_within_km)
+        far = [
+            i for i, c in enumerate(self.wards.centres) if distance_km(c, cat.CBD) > contract_km + 6
+        ]
+        for code in ("traffic-light-out", "traffic-light-flashing", "traffic-light-out"):
+            ward = self.rng.choice(far)
+            at = self.now - timedelta(hours=self.rng.uniform(1, 30))
+            point = self.wards.point_near(
+                self.rng, ward, self.wards.centres[ward], 1.0, exclusive=True
+            )
+            self.report(code, at, ward, point, fate="backlog")
 
     def force_fates(self) -> None:
         """Give a few older, named, always-routed single reports a fixed ending each."""
@@ -254,7 +272,7 @@ class Planner:
             report.fate = FORCED_FATES[n % len(FORCED_FATES)]
 
     def plan(self) -> Plan:
-        cluster_ward = self.cluster()
+        self.cluster()
         budget = max(self.total - CLUSTER_SIZE, 60)
         # Big faults reported by dozens, old enough to have run their course.
         for _ in range(max(1, round(5 * self.total / 2000))):
@@ -271,11 +289,12 @@ class Planner:
             spread=timedelta(hours=8),
             ongoing=True,
         )
+        self.dispatch_backlog()
         while len(self.reports) - CLUSTER_SIZE < budget:
             self.single()
         self.force_fates()
         self.reports.sort(key=lambda r: r.at)
-        return Plan(self.people, self.reports, self.incidents, cluster_ward)
+        return Plan(self.people, self.reports, self.incidents)
 
 
 def plan_reports(seed: int, wards: Wards, now: datetime, total: int) -> Plan:

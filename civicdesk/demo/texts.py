@@ -88,3 +88,57 @@ FEEDBACK_BAD = (
     "Patched badly, already breaking up.",
     "",
 )
+
+# What residents write when they report, by issue type ("" leaves the description blank).
+REPORT_TEXTS: dict[str, tuple[str, ...]] = {
+    "water-outage": (
+        "No water since this morning.",
+        "Taps are dry in the whole street.",
+        "Water has been off for hours, no notice given.",
+        "",
+    ),
+    "burst-pipe": (
+        "Water gushing out of the road next to the kerb.",
+        "Pipe burst on the pavement, water running down the street.",
+        "Big leak, the road is starting to wash away.",
+    ),
+    "leaking-meter": ("Meter box full of water.", "The meter has been leaking for a week."),
+    "low-water-pressure": ("Pressure drops every evening.", "Hardly any pressure upstairs."),
+    "sewer-blockage": ("Manhole overflowing, terrible smell.", "Sewage running into the yard.", ""),
+    "pothole": (
+        "Deep pothole in the left lane, cars swerving.",
+        "Several potholes after the rain.",
+        "Pothole has burst two tyres this week.",
+        "",
+    ),
+    "blocked-stormwater-drain": (
+        "Drain full of sand and litter.",
+        "Road floods every afternoon storm.",
+    ),
+    "missing-manhole-cover": (
+        "Open manhole on the pavement near the school.",
+        "Cover stolen again.",
+    ),
+    "damaged-road-sign": ("Stop sign knocked down.", "Street name sign missing."),
+    "sinkhole": ("Road has caved in next to the bus stop.",),
+    "power-outage": (
+        "No power since last night.",
+        "Whole street is dark, heard a bang at the substation.",
+        "Power off, neighbours also affected.",
+        "",
+    ),
+    "street-light-out": ("Street is pitch dark at night.", "Light flickers on and off.", ""),
+    "illegal-connection": ("Dangerous cables across the pavement.",),
+    "cable-theft": ("Trench dug open and cable gone.", "People digging up cables."),
+    "fallen-power-line": ("Line down across the road after the storm.", "Sparking cable."),
+    "missed-collection": ("Truck skipped our street again.", "Bins out since Monday.", ""),
+    "illegal-dumping": ("Rubble dumped on the open field.", "Truck dumped garden waste overnight."),
+    "dead-animal": ("Dead dog in the road.", ""),
+    "overflowing-bin": ("Bin at the taxi rank overflowing.", "Litter bin not emptied for weeks."),
+    "overgrown-park": ("Grass is waist high, criminals hide there.", "Verge not cut in months."),
+    "fallen-tree": ("Big tree fell across the road in the storm.", "Branch on the power line."),
+    "broken-play-equipment": ("Swing broken, children could get hurt.",),
+    "traffic-light-out": ("Robots out, traffic chaos.", "Lights dead since the storm.", ""),
+    "traffic-light-flashing": ("Flashing red in all directions.", "Robot stuck on amber flashing."),
+    "traffic-light-knocked-down": ("Truck knocked the robot pole over.",),
+}
