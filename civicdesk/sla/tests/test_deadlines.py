@@ -91,9 +91,7 @@ def test_deadlines_compare_instants_not_wall_clocks_in_a_repeated_hour():
     assert due.astimezone(UTC) == start.astimezone(UTC) + 3 * H  # 2 h running + 1 h paused
 
 
-pause_lists = st.lists(
-    st.tuples(st.integers(0, 20 * 24), st.integers(1, 72)), max_size=4
-).map(
+pause_lists = st.lists(st.tuples(st.integers(0, 20 * 24), st.integers(1, 72)), max_size=4).map(
     lambda raw: [
         (MONDAY + timedelta(hours=a), MONDAY + timedelta(hours=a + b)) for a, b in sorted(raw)
     ]
