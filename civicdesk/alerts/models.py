@@ -68,6 +68,7 @@ class Alert(models.Model):
         on_delete=models.CASCADE,
         related_name="alerts",
         db_constraint=False,
+        db_index=False,  # alerts are found by recipient, issue or due time, not by activity
     )
     # Alerts sharing a digest key go to one person as one message (e.g. a completion of
     # an activity that a citizen follows through several issues).

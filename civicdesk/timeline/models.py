@@ -8,8 +8,16 @@ class Event(models.Model):
     """One change to an issue or an activity: who, when, what, from → to, public or not.
     The citizen's timeline is the public events of an issue and of its activities."""
 
+    # The (issue, created_at) and (activity, created_at) indexes serve lookups by subject.
+    # Activity and actor carry no database-level key (Django still cascades): a fan-out
+    # writes an event per issue and PostgreSQL's per-row key checks cost more than the rows.
     issue = models.ForeignKey(
-        "issues.Issue", null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+        "issues.Issue",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="events",
+        db_index=False,
     )
     activity = models.ForeignKey(
         "activities.Activity",
@@ -17,9 +25,16 @@ class Event(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="events",
+        db_index=False,
+        db_constraint=False,
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     # Who acted, for display without personal data: "staff", "citizen", "system", "dispatch".
     actor_role = models.CharField(max_length=16, default="system")
