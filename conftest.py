@@ -8,7 +8,8 @@ import pytest
 
 from civicdesk.accounts.models import User
 from civicdesk.catalogue.models import Datatype, IssueType, Question
-from civicdesk.issues.services import Contact
+from civicdesk.issues.models import Issue
+from civicdesk.issues.services import Contact, report_issue
 from civicdesk.places.models import Area, Jurisdiction
 from civicdesk.places.services import import_areas, read_feature_collection
 from civicdesk.units.models import (
@@ -24,6 +25,19 @@ from civicdesk.units.models import (
 WARDS_FILE = Path(__file__).parent / "civicdesk" / "demo" / "data" / "jhb_wards_2020.geojson"
 # Points inside real City of Johannesburg wards (2020 demarcation).
 CARLTON_CENTRE = (-26.2056, 28.0470)  # ward 124 (79800124)
+
+
+def report_outage(jurisdiction: Jurisdiction, reporter=None, **overrides) -> Issue:
+    """A power-outage report at the Carlton Centre, through the real service."""
+    fields = {
+        "jurisdiction": jurisdiction,
+        "issue_type_code": "power-outage",
+        "lat": CARLTON_CENTRE[0],
+        "lon": CARLTON_CENTRE[1],
+        "answers": {"extent": "street"},
+        "reporter": reporter,
+    }
+    return report_issue(**(fields | overrides))
 
 
 @pytest.fixture(autouse=True)

@@ -21,24 +21,16 @@ from civicdesk.issues.services import (
     answer_info,
     give_feedback,
     push,
-    report_issue,
     request_info,
 )
 from civicdesk.places.models import Area, Jurisdiction
-from conftest import CARLTON_CENTRE
+from conftest import report_outage
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
 
 
 def report(jurisdiction: Jurisdiction, reporter: Contact | None = None) -> Issue:
-    return report_issue(
-        jurisdiction=jurisdiction,
-        issue_type_code="power-outage",
-        lat=CARLTON_CENTRE[0],
-        lon=CARLTON_CENTRE[1],
-        answers={"extent": "street"},
-        reporter=reporter,
-    )
+    return report_outage(jurisdiction, reporter)
 
 
 def url(model: type, view: str, *args: object) -> str:

@@ -20,25 +20,17 @@ from civicdesk.issues.services import (
     citizen_for,
     give_feedback,
     push,
-    report_issue,
     request_info,
 )
 from civicdesk.timekeeping import as_of
-from conftest import CARLTON_CENTRE
+from conftest import report_outage
 
 SAST = ZoneInfo("Africa/Johannesburg")
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=SAST)
 
 
 def report(jurisdiction, n: int) -> Issue:
-    return report_issue(
-        jurisdiction=jurisdiction,
-        issue_type_code="power-outage",
-        lat=CARLTON_CENTRE[0],
-        lon=CARLTON_CENTRE[1],
-        answers={"extent": "street"},
-        reporter=Contact(email=f"resident{n}@example.org"),
-    )
+    return report_outage(jurisdiction, Contact(email=f"resident{n}@example.org"))
 
 
 @pytest.fixture

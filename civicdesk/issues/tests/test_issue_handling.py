@@ -14,12 +14,11 @@ from civicdesk.issues.services import (
     merge_duplicate,
     push,
     reject,
-    report_issue,
     request_info,
     reroute,
 )
 from civicdesk.timekeeping import as_of
-from conftest import CARLTON_CENTRE
+from conftest import report_outage
 
 SAST = ZoneInfo("Africa/Johannesburg")
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=SAST)  # a Monday
@@ -28,14 +27,7 @@ T0 = datetime(2026, 11, 2, 9, 0, tzinfo=SAST)  # a Monday
 @pytest.fixture
 def issue(wards, electricity, reporter) -> Issue:
     with as_of(T0):
-        return report_issue(
-            jurisdiction=electricity.jurisdiction,
-            issue_type_code="power-outage",
-            lat=CARLTON_CENTRE[0],
-            lon=CARLTON_CENTRE[1],
-            answers={"extent": "street"},
-            reporter=reporter,
-        )
+        return report_outage(electricity.jurisdiction, reporter)
 
 
 def test_acknowledging_in_time_is_a_met_response(issue, staff):
@@ -103,14 +95,7 @@ def test_reject_needs_a_reason_and_tells_the_reporter(issue, dispatcher):
 def test_merging_makes_the_duplicates_followers_pushers_of_the_original(
     issue, dispatcher, neighbour
 ):
-    other = report_issue(
-        jurisdiction=issue.jurisdiction,
-        issue_type_code="power-outage",
-        lat=CARLTON_CENTRE[0],
-        lon=CARLTON_CENTRE[1],
-        answers={"extent": "one"},
-        reporter=neighbour,
-    )
+    other = report_outage(issue.jurisdiction, neighbour, answers={"extent": "one"})
     push(other, Contact(email="third@example.org"))
     push(other, citizen_for(Contact(email="lerato@example.org")))  # the original's reporter
     merge_duplicate(other, issue, dispatcher)

@@ -6,24 +6,15 @@ from django.core.exceptions import ValidationError
 
 from civicdesk.alerts.models import Alert
 from civicdesk.issues.models import Issue, Status
-from civicdesk.issues.services import Contact, report_issue
+from civicdesk.issues.services import Contact
 from civicdesk.timekeeping import as_of
-from conftest import CARLTON_CENTRE
+from conftest import report_outage
 
-LAT, LON = CARLTON_CENTRE
 SAST = ZoneInfo("Africa/Johannesburg")
 
 
 def report(jurisdiction, **overrides):
-    fields = {
-        "jurisdiction": jurisdiction,
-        "issue_type_code": "power-outage",
-        "lat": LAT,
-        "lon": LON,
-        "answers": {"extent": "street"},
-        "description": "No power since 6am",
-    }
-    return report_issue(**(fields | overrides))
+    return report_outage(jurisdiction, **({"description": "No power since 6am"} | overrides))
 
 
 def test_report_is_routed_to_the_unit_and_ward_with_deadlines(wards, electricity, reporter):
