@@ -1,0 +1,203 @@
+"""Citizens reporting and pushing issues."""
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max, Min
+
+from civicdesk import timekeeping
+from civicdesk.accounts.models import AlertChannel, Citizen, User
+from civicdesk.alerts.services import alert_citizens
+from civicdesk.catalogue.models import IssueType
+from civicdesk.catalogue.services import validate_answers
+from civicdesk.issues.clock import apply_deadlines
+from civicdesk.issues.models import (
+    OPEN_STATUSES,
+    Issue,
+    Push,
+    Source,
+    Status,
+)
+from civicdesk.issues.routing import route, service_level_for
+from civicdesk.issues.services.common import deadline_payload, lock_issue, transition_error
+from civicdesk.places.models import Area, Jurisdiction
+from civicdesk.timeline.services import record
+
+# How far outside its areas' bounding box a point may lie and still belong to a jurisdiction.
+JURISDICTION_MARGIN_DEGREES = 0.05
+
+
+@dataclass(frozen=True)
+class Contact:
+    """How to reach the person reporting or pushing; all optional (anonymous is allowed)."""
+
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    user: User | None = None
+
+
+def citizen_for(contact: Contact | Citizen | None) -> Citizen | None:
+    """The citizen row for a contact: the signed-in user's, or one matched by e-mail, then
+    phone, so that one person is one recipient however they reach us."""
+    if contact is None or isinstance(contact, Citizen):
+        return contact
+    email = contact.email.strip().lower()
+    phone = "".join(ch for ch in contact.phone if ch.isdigit() or ch == "+")
+    if not (contact.user or email or phone):
+        return None
+    citizen = None
+    if contact.user is not None:
+        citizen = Citizen.objects.filter(user=contact.user).first()
+        email = email or contact.user.email.lower()
+    if citizen is None and email:
+        citizen = Citizen.objects.filter(email=email, erased_at=None).order_by("id").first()
+    if citizen is None and phone:
+        citizen = Citizen.objects.filter(phone=phone, erased_at=None).order_by("id").first()
+    if citizen is None:
+        channel = AlertChannel.EMAIL if email else AlertChannel.SMS if phone else AlertChannel.NONE
+        return Citizen.objects.create(
+            user=contact.user,
+            name=contact.name.strip(),
+            email=email,
+            phone=phone,
+            alert_channel=channel,
+        )
+    changed = []
+    for field, value in (("name", contact.name.strip()), ("email", email), ("phone", phone)):
+        if value and not getattr(citizen, field):
+            setattr(citizen, field, value)
+            changed.append(field)
+    if changed:
+        citizen.save(update_fields=changed)
+    return citizen
+
+
+def _validate_location(jurisdiction: Jurisdiction, lat: Any, lon: Any) -> tuple[float, float]:
+    try:
+        lat, lon = float(lat), float(lon)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError({"location": "latitude and longitude must be numbers"}) from exc
+    if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+        raise ValidationError({"location": "not a valid WGS84 latitude and longitude"})
+    box = Area.objects.filter(jurisdiction=jurisdiction).aggregate(
+        min_lat=Min("min_lat"),
+        max_lat=Max("max_lat"),
+        min_lon=Min("min_lon"),
+        max_lon=Max("max_lon"),
+    )
+    m = JURISDICTION_MARGIN_DEGREES
+    if box["min_lat"] is not None and not (
+        box["min_lat"] - m <= lat <= box["max_lat"] + m
+        and box["min_lon"] - m <= lon <= box["max_lon"] + m
+    ):
+        raise ValidationError({"location": f"the point is outside {jurisdiction.name}"})
+    return lat, lon
+
+
+@transaction.atomic
+def report_issue(
+    *,
+    jurisdiction: Jurisdiction,
+    issue_type_code: str,
+    lat: Any,
+    lon: Any,
+    description: str = "",
+    address: str = "",
+    answers: dict[str, Any] | None = None,
+    reporter: Contact | Citizen | None = None,
+    source: str = Source.WEB,
+    submitted_at: datetime | None = None,
+) -> Issue:
+    """Validate and save a report, route it, set its deadlines and alert its reporter."""
+    errors: dict[str, Any] = {}
+    issue_type = (
+        IssueType.objects.filter(jurisdiction=jurisdiction, code=issue_type_code, active=True)
+        .prefetch_related("questions")
+        .first()
+    )
+    if issue_type is None:
+        errors["issue_type"] = [f"{issue_type_code!r} is not an issue type of {jurisdiction}"]
+    else:
+        try:
+            answers = validate_answers(issue_type, answers)
+        except ValidationError as exc:
+            errors.update({f"answers.{k}": v for k, v in exc.message_dict.items()})
+    try:
+        lat, lon = _validate_location(jurisdiction, lat, lon)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if len(description) > 4000:
+        errors["description"] = ["at most 4,000 characters"]
+    if len(address) > 300:
+        errors["address"] = ["at most 300 characters"]
+    if errors:
+        raise ValidationError(errors)
+
+    where = route(jurisdiction, issue_type, lat, lon)
+    issue = Issue(
+        jurisdiction=jurisdiction,
+        issue_type=issue_type,
+        answers=answers,
+        description=description.strip(),
+        address=address.strip(),
+        lat=lat,
+        lon=lon,
+        area=where.area,
+        unit=where.unit,
+        reporter=citizen_for(reporter),
+        source=source,
+        submitted_at=submitted_at or timekeeping.now(),
+    )
+    issue.updated_at = issue.submitted_at
+    apply_deadlines(issue, service_level_for(where.unit, issue_type), pauses=[])
+    issue.save()
+    record(
+        issue=issue,
+        kind="reported",
+        actor_role="citizen",
+        to_value=Status.SUBMITTED,
+        at=issue.submitted_at,
+    )
+    record(
+        issue=issue,
+        kind="routed" if where.unit else "unrouted",
+        to_value=where.unit.name if where.unit else "dispatch centre",
+        at=issue.submitted_at,
+    )
+    if issue.reporter:
+        alert_citizens(
+            [issue.reporter], kind="issue_received", payload=deadline_payload(issue), issue=issue
+        )
+    return issue
+
+
+@transaction.atomic
+def push(issue: Issue, supporter: Contact | Citizen) -> tuple[Push | None, bool]:
+    """Back an existing issue. Pushing twice, or pushing one's own report, changes nothing."""
+    citizen = citizen_for(supporter)
+    if citizen is None:
+        raise ValidationError({"contact": "a push needs an account, an e-mail or a phone number"})
+    issue = lock_issue(issue)
+    if issue.status not in OPEN_STATUSES:
+        raise transition_error(issue, "pushed")
+    if issue.reporter_id == citizen.pk:
+        return None, False
+    existing = Push.objects.filter(issue=issue, citizen=citizen).first()
+    if existing:
+        return existing, False
+    try:
+        with transaction.atomic():
+            created = Push.objects.create(
+                issue=issue, citizen=citizen, created_at=timekeeping.now()
+            )
+    except IntegrityError:
+        return Push.objects.get(issue=issue, citizen=citizen), False
+    now = timekeeping.now()
+    Issue.objects.filter(pk=issue.pk).update(push_count=F("push_count") + 1, updated_at=now)
+    record(issue=issue, kind="pushed", actor_role="citizen", at=now)
+    return created, True
