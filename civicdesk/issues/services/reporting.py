@@ -1,11 +1,14 @@
 """Citizens reporting and pushing issues."""
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Min
 
@@ -18,10 +21,12 @@ from civicdesk.issues.clock import apply_deadlines
 from civicdesk.issues.models import (
     OPEN_STATUSES,
     Issue,
+    Photo,
     Push,
     Source,
     Status,
 )
+from civicdesk.issues.photos import MAX_PHOTOS, check_photo
 from civicdesk.issues.routing import route, service_level_for
 from civicdesk.issues.services.common import deadline_payload, lock_issue, transition_error
 from civicdesk.places.models import Area, Jurisdiction
@@ -110,11 +115,23 @@ def report_issue(
     address: str = "",
     answers: dict[str, Any] | None = None,
     reporter: Contact | Citizen | None = None,
+    photos: Sequence[File] = (),
     source: str = Source.WEB,
     submitted_at: datetime | None = None,
 ) -> Issue:
     """Validate and save a report, route it, set its deadlines and alert its reporter."""
     errors: dict[str, Any] = {}
+    if len(photos) > MAX_PHOTOS:
+        errors["photos"] = [f"at most {MAX_PHOTOS} photos"]
+    else:
+        photo_errors = []
+        for photo in photos:
+            try:
+                check_photo(photo)
+            except ValidationError as exc:
+                photo_errors.extend(exc.messages)
+        if photo_errors:
+            errors["photos"] = photo_errors
     issue_type = (
         IssueType.objects.filter(jurisdiction=jurisdiction, code=issue_type_code, active=True)
         .prefetch_related("questions")
@@ -156,6 +173,10 @@ def report_issue(
     issue.updated_at = issue.submitted_at
     apply_deadlines(issue, service_level_for(where.unit, issue_type), pauses=[])
     issue.save()
+    for photo in photos:
+        Photo(issue=issue, uploaded_at=issue.submitted_at).image.save(
+            Path(photo.name or "photo").name, photo
+        )
     record(
         issue=issue,
         kind="reported",

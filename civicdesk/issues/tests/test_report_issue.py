@@ -1,8 +1,11 @@
+import io
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from civicdesk.alerts.models import Alert
 from civicdesk.issues.models import Issue, Status
@@ -111,3 +114,41 @@ def test_same_email_is_one_citizen(wards, electricity):
     assert first.reporter_id == second.reporter_id
     second.reporter.refresh_from_db()
     assert second.reporter.phone == "0825550000"
+
+
+def image_file(name: str, fmt: str = "JPEG", size=(64, 48)) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buffer, fmt)
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+def test_photos_are_stored_with_the_report(wards, electricity, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    issue = report(
+        electricity.jurisdiction, photos=[image_file("pole.jpg"), image_file("x.png", "PNG")]
+    )
+    stored = list(issue.photos.all())
+    assert len(stored) == 2
+    with Image.open(stored[0].image.path) as image:
+        assert image.size == (64, 48)
+
+
+@pytest.mark.parametrize(
+    "photo",
+    [
+        SimpleUploadedFile("fake.jpg", b"<?php echo 'not an image'; ?>"),
+        image_file("anim.gif", "GIF"),
+    ],
+)
+def test_a_bad_photo_refuses_the_whole_report(wards, electricity, settings, tmp_path, photo):
+    settings.MEDIA_ROOT = tmp_path
+    with pytest.raises(ValidationError) as caught:
+        report(electricity.jurisdiction, photos=[image_file("ok.jpg"), photo])
+    assert "photos" in caught.value.message_dict
+    assert not Issue.objects.exists()
+    assert not list(tmp_path.rglob("*.jpg"))
+
+
+def test_too_many_photos_are_refused(wards, electricity):
+    with pytest.raises(ValidationError, match="at most 5 photos"):
+        report(electricity.jurisdiction, photos=[image_file(f"{n}.jpg") for n in range(6)])
