@@ -1,5 +1,6 @@
 """An issue's SLA clock: its deadlines from the service level, and its readings."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from civicdesk.issues.models import ClockPause, Issue
@@ -46,3 +47,36 @@ def sla_readings(issue: Issue, now: datetime) -> dict[str, SlaReading]:
             **common,
         ),
     }
+
+
+@dataclass(frozen=True)
+class ClockOutcome:
+    response_due: datetime | None
+    resolution_due: datetime | None
+    response_met: bool | None
+    resolution_met: bool | None
+
+
+def recompute(issue: Issue, pauses: list[Pause] | None = None) -> ClockOutcome:
+    """An issue's deadlines and outcomes from its clock records alone (start, pauses,
+    response, resolution) and its service level: what reports recompute history with."""
+    level = issue.service_level
+    if level is None:
+        return ClockOutcome(None, None, None, None)
+    pauses = pauses_of(issue) if pauses is None else pauses
+    stop = issue.resolved_at
+    # Resolved while waiting on the citizen: the clock had stopped when the wait began,
+    # and that wait moved no deadline.
+    cut = [p for p in pauses if stop is not None and p[1] == stop]
+    if cut:
+        stop = cut[0][0]
+        pauses = [p for p in pauses if p not in cut]
+    clock = level.calendar.to_clock()
+    response_due = due_at(clock, issue.submitted_at, level.response_target, pauses)
+    resolution_due = due_at(clock, issue.submitted_at, level.resolution_target, pauses)
+    return ClockOutcome(
+        response_due=response_due,
+        resolution_due=resolution_due,
+        response_met=None if issue.responded_at is None else issue.responded_at <= response_due,
+        resolution_met=None if stop is None else stop <= resolution_due,
+    )

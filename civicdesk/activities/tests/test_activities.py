@@ -14,6 +14,7 @@ from civicdesk.activities.services import (
     update_activity,
 )
 from civicdesk.alerts.models import Alert
+from civicdesk.issues.clock import recompute
 from civicdesk.issues.models import Issue, Status
 from civicdesk.issues.services import (
     Contact,
@@ -199,6 +200,8 @@ def test_a_paused_issue_is_judged_when_its_pause_began(outage, activity, staff):
     issue = Issue.objects.get(pk=outage[2].pk)
     assert (issue.status, issue.resolution_met, issue.paused_at) == (Status.RESOLVED, True, None)
     assert issue.clock_pauses.get().ended_at == T0 + timedelta(hours=30)
+    stored = (issue.response_due, issue.resolution_due, issue.response_met, issue.resolution_met)
+    assert tuple(vars(recompute(issue)).values()) == stored
     assert Issue.objects.get(pk=outage[0].pk).resolution_met is False
 
 
