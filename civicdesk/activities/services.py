@@ -88,19 +88,25 @@ def _move(
     return changed
 
 
+def _idle(scope: QuerySet[Issue]) -> QuerySet[Issue]:
+    """Issues in progress that no longer have an activity in progress."""
+    return scope.filter(status=Status.IN_PROGRESS).exclude(
+        _has_activity(activity__status=ActivityStatus.IN_PROGRESS)
+    )
+
+
 def _propagate(
     scope: QuerySet[Issue], activity: Activity, actor: User | None, now: datetime
 ) -> dict[str, int]:
-    """Bring issues in line with their activities (DESIGN.md §3): in progress while any
-    activity is; resolved when the activity completing was their last unfinished one."""
+    """Bring issues linked to `activity` in line with their activities (DESIGN.md §3): in
+    progress while any activity is; resolved when the activity completing was their last
+    unfinished one."""
     scope = scope.exclude(status__in=FINAL_STATUSES)
-    started = scope.filter(status__in=STARTABLE).filter(
-        _has_activity(activity__status=ActivityStatus.IN_PROGRESS)
-    )
-    stopped = scope.filter(status=Status.IN_PROGRESS).exclude(
-        _has_activity(activity__status=ActivityStatus.IN_PROGRESS)
-    )
-    counts = {"in_progress": _move(started, Status.IN_PROGRESS, activity, actor, now)}
+    if activity.status == ActivityStatus.IN_PROGRESS:
+        # While this activity runs its issues can neither stop nor be resolved.
+        started = scope.filter(status__in=STARTABLE)
+        return {"in_progress": _move(started, Status.IN_PROGRESS, activity, actor, now)}
+    counts = {}
     if activity.status == ActivityStatus.COMPLETED:
         done = scope.filter(status__in=OPEN_STATUSES).exclude(
             _has_activity(activity__status__in=UNFINISHED)
@@ -124,7 +130,7 @@ def _propagate(
                 output_field=BooleanField(null=True),
             ),
         )
-    counts["acknowledged"] = _move(stopped, Status.ACKNOWLEDGED, activity, actor, now)
+    counts["acknowledged"] = _move(_idle(scope), Status.ACKNOWLEDGED, activity, actor, now)
     return counts
 
 
@@ -245,7 +251,11 @@ def link_issues(activity: Activity, issues: Iterable[Issue | int], actor: User) 
         now,
         **_response_updates(now),
     )
-    _propagate(scope, activity, actor, now)
+    # A linked issue is in progress if this or any other of its activities is.
+    started = scope.filter(status__in=STARTABLE).filter(
+        _has_activity(activity__status=ActivityStatus.IN_PROGRESS)
+    )
+    _move(started, Status.IN_PROGRESS, activity, actor, now)
     event = record(
         activity=activity,
         kind="linked",
@@ -308,7 +318,7 @@ def unlink_issues(activity: Activity, issues: Iterable[Issue | int], actor: User
         from_value=activity.title,
     )
     links.delete()
-    _propagate(scope, activity, actor, now)
+    _move(_idle(scope), Status.ACKNOWLEDGED, activity, actor, now)
     record(
         activity=activity,
         kind="unlinked",

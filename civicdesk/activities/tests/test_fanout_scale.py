@@ -39,8 +39,8 @@ def test_starting_costs_the_same_queries_at_any_size(programme, power_outage, st
     with CaptureQueriesContext(connection) as queries:
         update_activity(activity, staff, status=ActivityStatus.IN_PROGRESS)
     # savepoint, lock the activity, save it, its event, status events, UPDATE issues,
-    # (resolution is not due), the alerts of resolved issues and of open ones, release.
-    assert len(queries.captured_queries) == 10, [q["sql"] for q in queries.captured_queries]
+    # the alerts of resolved issues (none) and of open ones, release.
+    assert len(queries.captured_queries) == 9, [q["sql"] for q in queries.captured_queries]
     assert Issue.objects.filter(status=Status.IN_PROGRESS).count() == count
 
 
@@ -54,6 +54,6 @@ def test_linking_costs_the_same_queries_at_any_size(programme, power_outage, sta
     target = create_activity(programme, staff, title="Sweep")
     with CaptureQueriesContext(connection) as queries:
         assert link_issues(target, ids, staff) == count
-    assert len(queries.captured_queries) == 14, [q["sql"] for q in queries.captured_queries]
+    assert len(queries.captured_queries) == 13, [q["sql"] for q in queries.captured_queries]
     assert Issue.objects.filter(status=Status.IN_PROGRESS).count() == count  # source runs
     assert Alert.objects.filter(kind="issue_linked").count() == 3 * count
