@@ -44,14 +44,23 @@ UNFINISHED = (ActivityStatus.PLANNED, ActivityStatus.IN_PROGRESS, ActivityStatus
 STARTABLE = (Status.SUBMITTED, Status.ACKNOWLEDGED, Status.REOPENED)
 
 
-def _payload(activity: Activity, **extra: Any) -> dict[str, Any]:
+def _payload(activity: Activity) -> dict[str, Any]:
     return {
         "activity": activity.pk,
         "title": activity.title,
         "status": activity.status,
         "progress": activity.progress,
         "summary": activity.public_summary,
-    } | extra
+    }
+
+
+def _check_details(
+    title: str, scheduled_start: datetime | None, scheduled_end: datetime | None
+) -> None:
+    if not title.strip():
+        raise ValidationError({"title": "an activity needs a title"})
+    if scheduled_start and scheduled_end and scheduled_end < scheduled_start:
+        raise ValidationError({"scheduled_end": "the end comes before the start"})
 
 
 def _linked(activity: Activity) -> QuerySet[Issue]:
@@ -178,10 +187,7 @@ def create_activity(
     assignees: Iterable[User] = (),
     issues: Iterable[Issue | int] = (),
 ) -> Activity:
-    if not title.strip():
-        raise ValidationError({"title": "an activity needs a title"})
-    if scheduled_start and scheduled_end and scheduled_end < scheduled_start:
-        raise ValidationError({"scheduled_end": "the end comes before the start"})
+    _check_details(title, scheduled_start, scheduled_end)
     now = timekeeping.now()
     activity = Activity.objects.create(
         programme=programme,
@@ -421,10 +427,7 @@ def edit_activity(
     """Change an activity's internal details (no alerts: citizens see status, progress
     and the public summary); the change is recorded as an internal event."""
     activity = _lock(activity)
-    if not title.strip():
-        raise ValidationError({"title": "an activity needs a title"})
-    if scheduled_start and scheduled_end and scheduled_end < scheduled_start:
-        raise ValidationError({"scheduled_end": "the end comes before the start"})
+    _check_details(title, scheduled_start, scheduled_end)
     new = {
         "title": title.strip(),
         "description": description.strip(),

@@ -25,10 +25,6 @@ class IssueType(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def keyword_list(self) -> list[str]:
-        return [k.strip() for k in self.keywords.split(",") if k.strip()]
-
 
 class Datatype(models.TextChoices):
     STRING = "string"

@@ -25,9 +25,6 @@ class Wards:
         # More reports from the dense central wards: a weight that halves every ~8 km.
         self.weights = [1.0 + 4.0 * math.exp(-distance_km(c, CBD) / 8.0) for c in self.centres]
 
-    def __len__(self) -> int:
-        return len(self.areas)
-
     def pick(self, rng: random.Random) -> int:
         return rng.choices(range(len(self.areas)), weights=self.weights)[0]
 

@@ -132,10 +132,6 @@ class Issue(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.issue_type.name}"
 
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
-
 
 class Photo(models.Model):
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="photos")

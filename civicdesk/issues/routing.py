@@ -41,7 +41,7 @@ def service_level_for(unit: BusinessUnit | None, issue_type: IssueType) -> Servi
         return None
     return (
         ServiceLevel.objects.select_related("calendar")
-        .prefetch_related(Prefetch("calendar__hours"), Prefetch("calendar__closed_days"))
+        .prefetch_related("calendar__hours", "calendar__closed_days")
         .filter(unit=unit, issue_type=issue_type)
         .first()
     )
