@@ -120,7 +120,9 @@ def reject(issue: Issue, actor: User, reason: str) -> Issue:
 @transaction.atomic
 def merge_duplicate(duplicate: Issue, original: Issue, actor: User) -> Issue:
     """Close `duplicate` into `original`; its reporter and pushers now push the original."""
-    original, duplicate = lock_issue(original), lock_issue(duplicate)
+    # Lock in id order so two merges of the same pair cannot deadlock.
+    locked = {i.pk: lock_issue(i) for i in sorted((original, duplicate), key=lambda i: i.pk)}
+    original, duplicate = locked[original.pk], locked[duplicate.pk]
     if duplicate.pk == original.pk:
         raise ValidationError({"original": "an issue cannot duplicate itself"})
     if duplicate.jurisdiction_id != original.jurisdiction_id:
