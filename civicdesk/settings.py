@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "civicdesk.activities",
     "civicdesk.timeline",
     "civicdesk.alerts",
+    "civicdesk.open311",
     "civicdesk.demo",
 ]
 

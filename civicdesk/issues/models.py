@@ -55,9 +55,14 @@ class Issue(models.Model):
     )
     answers = models.JSONField(default=dict, blank=True)
     description = models.TextField(blank=True, max_length=4000)
-    lat = models.FloatField()
-    lon = models.FloatField()
+    # A report may be placed by address alone (Open311's address_string or address_id);
+    # such an issue has no point until staff place it.
+    lat = models.FloatField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
     address = models.CharField(max_length=300, blank=True)
+    address_id = models.CharField(max_length=100, blank=True)
+    # A photo hosted elsewhere (Open311's media_url); uploaded photos are Photo rows.
+    media_url = models.URLField(max_length=500, blank=True)
     area = models.ForeignKey(
         Area, null=True, blank=True, on_delete=models.SET_NULL, related_name="issues"
     )

@@ -16,11 +16,14 @@ class Route:
     unit: BusinessUnit | None
 
 
-def route(jurisdiction: Jurisdiction, issue_type: IssueType, lat: float, lon: float) -> Route:
+def route(
+    jurisdiction: Jurisdiction, issue_type: IssueType, lat: float | None, lon: float | None
+) -> Route:
     """The unit that covers this type at this point: a unit naming one of the point's areas
     wins over a unit covering the whole jurisdiction. No unit, or several equally good
-    ones, leaves the issue unrouted for the dispatch centre."""
-    areas = areas_containing(jurisdiction.pk, lat, lon)
+    ones, leaves the issue unrouted for the dispatch centre. Without a point only units
+    covering the whole jurisdiction qualify."""
+    areas = areas_containing(jurisdiction.pk, lat, lon) if lat is not None else []
     area_ids = {a.pk for a in areas}
     units = BusinessUnit.objects.filter(
         jurisdiction=jurisdiction, issue_types=issue_type

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Min
 
@@ -113,13 +114,17 @@ def report_issue(
     lon: Any,
     description: str = "",
     address: str = "",
+    address_id: str = "",
+    media_url: str = "",
     answers: dict[str, Any] | None = None,
     reporter: Contact | Citizen | None = None,
     photos: Sequence[File] = (),
     source: str = Source.WEB,
     submitted_at: datetime | None = None,
 ) -> Issue:
-    """Validate and save a report, route it, set its deadlines and alert its reporter."""
+    """Validate and save a report, route it, set its deadlines and alert its reporter.
+
+    A point (lat, lon) is required unless an address or address id places the report."""
     errors: dict[str, Any] = {}
     if len(photos) > MAX_PHOTOS:
         errors["photos"] = [f"at most {MAX_PHOTOS} photos"]
@@ -144,14 +149,24 @@ def report_issue(
             answers = validate_answers(issue_type, answers)
         except ValidationError as exc:
             errors.update({f"answers.{k}": v for k, v in exc.message_dict.items()})
-    try:
-        lat, lon = _validate_location(jurisdiction, lat, lon)
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
+    # Placed by address alone, it has no point until staff place it on the map.
+    by_address = lat is None and lon is None and bool(address.strip() or address_id.strip())
+    if not by_address:
+        try:
+            lat, lon = _validate_location(jurisdiction, lat, lon)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
     if len(description) > 4000:
         errors["description"] = ["at most 4,000 characters"]
     if len(address) > 300:
         errors["address"] = ["at most 300 characters"]
+    if len(address_id) > 100:
+        errors["address_id"] = ["at most 100 characters"]
+    if media_url:
+        try:
+            URLValidator(schemes=["http", "https"])(media_url)
+        except ValidationError:
+            errors["media_url"] = ["not an http(s) URL"]
     if errors:
         raise ValidationError(errors)
 
@@ -162,6 +177,8 @@ def report_issue(
         answers=answers,
         description=description.strip(),
         address=address.strip(),
+        address_id=address_id.strip(),
+        media_url=media_url,
         lat=lat,
         lon=lon,
         area=where.area,
