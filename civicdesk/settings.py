@@ -2,6 +2,7 @@
 selected with DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/civicdesk)."""
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "django_rq",
     "civicdesk.accounts",
     "civicdesk.places",
     "civicdesk.catalogue",
@@ -45,7 +47,11 @@ INSTALLED_APPS = [
     "civicdesk.activities",
     "civicdesk.timeline",
     "civicdesk.alerts",
+    "civicdesk.workers",
+    "civicdesk.slawatch",
+    "civicdesk.live",
     "civicdesk.open311",
+    "civicdesk.forwarding",
     "civicdesk.demo",
 ]
 
@@ -91,6 +97,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Tests start real worker processes, which must open the test database: a file (not
+    # :memory:), one per test run so that runs side by side do not collide.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.path.join(tempfile.gettempdir(), f"civicdesk-test-{os.getpid()}.sqlite3")
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
@@ -121,9 +132,54 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Civic Desk <noreply@c
 # Radius within which an open issue of the same type counts as "nearby" (duplicate hints).
 NEARBY_RADIUS_METRES = int(os.environ.get("NEARBY_RADIUS_METRES", "250"))
 
+# Open311 GeoReport v2 (civicdesk.open311): what discovery announces, and how long an
+# identical POST from the same client and device counts as a retry of the first.
+OPEN311_CHANGESET = "2026-11-23T00:00:00+02:00"
+OPEN311_CONTACT = os.environ.get("OPEN311_CONTACT", "Civic Desk, open311@civicdesk.local")
+OPEN311_KEY_SERVICE = os.environ.get("OPEN311_KEY_SERVICE", f"{SITE_URL}/admin/")
+OPEN311_REPEAT_WINDOW_SECONDS = int(os.environ.get("OPEN311_REPEAT_WINDOW_SECONDS", "600"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Background work, alert delivery, the SLA watch and live updates (issue #6).
+# TASKS_BACKEND=django_tasks_rq.RQBackend moves the queue to Redis (REDIS_URL); the
+# database backend is the default. REDIS_URL also turns on Redis fan-out for live updates.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+RQ_QUEUES = {
+    "default": {
+        "URL": REDIS_URL or "redis://127.0.0.1:6379/0",
+        "DEFAULT_TIMEOUT": 600,
+        "QUEUE_CLASS": os.environ.get("RQ_QUEUE_CLASS", "rq.Queue"),
+    }
+}
+WORKER_HEARTBEAT_SECONDS = float(os.environ.get("WORKER_HEARTBEAT_SECONDS", "5"))
+ALERTS_POLL_SECONDS = float(os.environ.get("ALERTS_POLL_SECONDS", "2"))
+ALERTS_BATCH_SIZE = int(os.environ.get("ALERTS_BATCH_SIZE", "100"))
+# A claimed alert not finished within the lease is taken again (its worker died).
+ALERTS_LEASE_SECONDS = float(os.environ.get("ALERTS_LEASE_SECONDS", "300"))
+ALERTS_MAX_ATTEMPTS = int(os.environ.get("ALERTS_MAX_ATTEMPTS", "8"))
+ALERTS_RETRY_BASE_SECONDS = float(os.environ.get("ALERTS_RETRY_BASE_SECONDS", "30"))
+ALERTS_RETRY_MAX_SECONDS = float(os.environ.get("ALERTS_RETRY_MAX_SECONDS", "3600"))
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "20"))
+# SMS through Africa's Talking (https://api.africastalking.com/version1/messaging);
+# the sandbox is https://api.sandbox.africastalking.com/version1/messaging.
+SMS_API_URL = os.environ.get("SMS_API_URL", "https://api.africastalking.com/version1/messaging")
+SMS_USERNAME = os.environ.get("SMS_USERNAME", "sandbox")
+SMS_API_KEY = os.environ.get("SMS_API_KEY", "")
+SMS_SENDER_ID = os.environ.get("SMS_SENDER_ID", "")
+SMS_TIMEOUT = float(os.environ.get("SMS_TIMEOUT", "10"))
+# Web Push: the VAPID private key (base64url DER or PEM path) and contact subject.
+VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
+VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY", "")
+VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:alerts@civicdesk.local")
+SLA_WATCH_SECONDS = float(os.environ.get("SLA_WATCH_SECONDS", "60"))
+# Resolved issues close after the feedback window; followers get one reminder before.
+FEEDBACK_WINDOW_HOURS = float(os.environ.get("FEEDBACK_WINDOW_HOURS", "168"))
+FEEDBACK_REMINDER_HOURS = float(os.environ.get("FEEDBACK_REMINDER_HOURS", "72"))
+LIVE_POLL_SECONDS = float(os.environ.get("LIVE_POLL_SECONDS", "1"))
+LIVE_STREAM_SECONDS = float(os.environ.get("LIVE_STREAM_SECONDS", "300"))

@@ -1,0 +1,214 @@
+"""GET requests and GET servicerequestupdates: the spec's filters and our extensions."""
+
+import math
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import (
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.http import QueryDict
+
+from civicdesk import timekeeping
+from civicdesk.catalogue.models import IssueType
+from civicdesk.issues.models import OPEN_STATUSES, Issue
+from civicdesk.open311 import params
+from civicdesk.open311.documents import EXTENDED_STATUS, request_item, request_rows, w3c
+from civicdesk.open311.render import Open311Error
+from civicdesk.places.models import Jurisdiction
+from civicdesk.timeline.models import Event
+
+MAX_PAGE_SIZE = 1000
+MAX_SPAN = timedelta(days=90)
+UPDATES_DEFAULT_SPAN = timedelta(hours=24)
+MAX_RADIUS_METRES = 50_000
+METRES_PER_DEGREE_LAT = 110_574
+METRES_PER_DEGREE_LON_AT_EQUATOR = 111_320
+
+
+def date_window(
+    data: QueryDict, zone: ZoneInfo, default_span: timedelta
+) -> tuple[datetime, datetime] | None:
+    """The spec's start_date/end_date: at most 90 days apart; one alone spans 90 days from
+    it; neither means the last `default_span`."""
+    start = params.w3c_datetime(data, "start_date", zone)
+    end = params.w3c_datetime(data, "end_date", zone)
+    if start and end:
+        if end < start:
+            raise Open311Error(400, "end_date is before start_date")
+        if end - start > MAX_SPAN:
+            raise Open311Error(400, "start_date and end_date may be at most 90 days apart")
+        return start, end
+    if start:
+        return start, start + MAX_SPAN
+    if end:
+        return end - MAX_SPAN, end
+    now = timekeeping.now()
+    return now - default_span, now
+
+
+def _statuses(data: QueryDict) -> Q:
+    wanted = set(params.comma_list(data, "status"))
+    unknown = wanted - {"open", "closed"}
+    if unknown:
+        raise Open311Error(400, "status must be open, closed or both (comma-separated)")
+    if wanted == {"open"}:
+        return Q(status__in=OPEN_STATUSES)
+    if wanted == {"closed"}:
+        return ~Q(status__in=OPEN_STATUSES)
+    return Q()
+
+
+def _near(data: QueryDict) -> Q:
+    """`bbox`, or `lat`/`long` with `radius` in metres: a local flat-earth distance, exact
+    enough within tens of kilometres and plain arithmetic on every database."""
+    found = Q()
+    box = params.bounding_box(data)
+    if box:
+        west, south, east, north = box
+        found &= Q(lon__gte=west, lon__lte=east, lat__gte=south, lat__lte=north)
+    lat = params.number(data, "lat", -90, 90)
+    lon = params.number(data, "long", -180, 180)
+    radius = params.number(data, "radius", 1, MAX_RADIUS_METRES)
+    if (lat is None) != (lon is None) or (radius is not None and lat is None):
+        raise Open311Error(400, "a point search needs lat and long (radius is optional)")
+    if lat is not None:
+        radius = radius or 1000
+        lon_scale = METRES_PER_DEGREE_LON_AT_EQUATOR * math.cos(math.radians(lat))
+        dlat, dlon = radius / METRES_PER_DEGREE_LAT, radius / max(lon_scale, 1.0)
+        found &= Q(
+            lat__gte=lat - dlat, lat__lte=lat + dlat, lon__gte=lon - dlon, lon__lte=lon + dlon
+        )
+        found &= Q(distance_squared__lte=radius * radius)
+    return found
+
+
+def _with_distance(issues: QuerySet[Issue], data: QueryDict) -> QuerySet[Issue]:
+    lat = params.number(data, "lat", -90, 90)
+    lon = params.number(data, "long", -180, 180)
+    if lat is None or lon is None:
+        return issues
+    lon_scale = METRES_PER_DEGREE_LON_AT_EQUATOR * math.cos(math.radians(lat))
+    dy = (F("lat") - Value(lat)) * Value(float(METRES_PER_DEGREE_LAT))
+    dx = (F("lon") - Value(lon)) * Value(lon_scale)
+    return issues.annotate(
+        distance_squared=ExpressionWrapper(dx * dx + dy * dy, output_field=FloatField())
+    )
+
+
+def find_requests(jurisdiction: Jurisdiction, data: QueryDict) -> list[dict[str, Any]]:
+    """GET requests: newest first, at most 1,000 per page."""
+    zone = ZoneInfo(jurisdiction.time_zone)
+    page = params.positive_int(data, "page", 1, 10_000)
+    page_size = params.positive_int(data, "page_size", MAX_PAGE_SIZE, MAX_PAGE_SIZE)
+    issues = Issue.objects.filter(jurisdiction=jurisdiction)
+    ids = params.comma_list(data, "service_request_id")
+    if ids:
+        # The spec: a list of ids overrides every other parameter.
+        if not all(i.isdigit() for i in ids):
+            raise Open311Error(400, "service_request_id must be a comma-separated list of ids")
+        issues = issues.filter(pk__in=[int(i) for i in ids[:MAX_PAGE_SIZE]])
+    else:
+        codes = params.comma_list(data, "service_code")
+        if codes:
+            type_ids = IssueType.objects.filter(jurisdiction=jurisdiction, code__in=codes)
+            issues = issues.filter(issue_type_id__in=list(type_ids.values_list("id", flat=True)))
+        updated_after = params.w3c_datetime(data, "updated_after", zone)
+        updated_before = params.w3c_datetime(data, "updated_before", zone)
+        if updated_after:
+            issues = issues.filter(updated_at__gt=updated_after)
+        if updated_before:
+            issues = issues.filter(updated_at__lte=updated_before)
+        # Clients syncing by update time ask for old requests' changes: no default window.
+        dated = data.get("start_date") or data.get("end_date")
+        if dated or not (updated_after or updated_before):
+            start, end = date_window(data, zone, MAX_SPAN)
+            issues = issues.filter(submitted_at__gte=start, submitted_at__lte=end)
+        issues = _with_distance(issues, data).filter(_statuses(data), _near(data))
+    offset = (page - 1) * page_size
+    rows = request_rows(issues.order_by("-submitted_at", "-id"))[offset : offset + page_size]
+    return [request_item(row, zone) for row in rows]
+
+
+def find_request(jurisdiction: Jurisdiction, request_id: str) -> dict[str, Any] | None:
+    if not request_id.isdigit():
+        return None
+    row = request_rows(Issue.objects.filter(jurisdiction=jurisdiction, pk=int(request_id)))
+    found = list(row)
+    return request_item(found[0], ZoneInfo(jurisdiction.time_zone)) if found else None
+
+
+def find_updates(jurisdiction: Jurisdiction, data: QueryDict) -> list[dict[str, Any]]:
+    """GET servicerequestupdates: public events of the jurisdiction's requests in the
+    window (the last 24 hours by default), oldest first, each with the request's status
+    as it stood after the event."""
+    zone = ZoneInfo(jurisdiction.time_zone)
+    page = params.positive_int(data, "page", 1, 10_000)
+    page_size = params.positive_int(data, "page_size", MAX_PAGE_SIZE, MAX_PAGE_SIZE)
+    start, end = date_window(data, zone, UPDATES_DEFAULT_SPAN)
+    status_then = (
+        Event.objects.filter(issue=OuterRef("issue"), kind="status")
+        .filter(
+            Q(created_at__lt=OuterRef("created_at"))
+            | Q(created_at=OuterRef("created_at"), id__lte=OuterRef("id"))
+        )
+        .order_by("-created_at", "-id")
+        .values("to_value")[:1]
+    )
+    events = Event.objects.filter(
+        issue__jurisdiction=jurisdiction, public=True, created_at__gte=start, created_at__lte=end
+    )
+    ids = params.comma_list(data, "service_request_id")
+    if ids:
+        if not all(i.isdigit() for i in ids):
+            raise Open311Error(400, "service_request_id must be a comma-separated list of ids")
+        events = events.filter(issue_id__in=[int(i) for i in ids[:MAX_PAGE_SIZE]])
+    offset = (page - 1) * page_size
+    rows = events.order_by("created_at", "id").values(
+        "id",
+        "issue_id",
+        "kind",
+        "note",
+        "created_at",
+        status=Coalesce(Subquery(status_then), Value("submitted")),
+    )[offset : offset + page_size]
+    return [
+        {
+            "update_id": str(row["id"]),
+            "service_request_id": str(row["issue_id"]),
+            "status": EXTENDED_STATUS.get(row["status"], "OPEN"),
+            "updated_datetime": w3c(row["created_at"], zone),
+            "description": row["note"] or _describe(row["kind"], row["status"]),
+            "media_url": "",
+            "external_status_code": row["status"],
+        }
+        for row in rows
+    ]
+
+
+# Public events without a note still deserve a sentence in a client's timeline.
+EVENT_DESCRIPTIONS = {
+    "reported": "Request received.",
+    "routed": "Assigned to the responsible unit.",
+    "unrouted": "Passed to the dispatch centre for routing.",
+    "linked": "Included in a planned piece of work.",
+    "unlinked": "No longer part of that piece of work.",
+    "pushed": "Another resident reported the same problem.",
+    "merged": "Merged with a report of the same problem.",
+    "feedback": "The resident gave feedback on the resolution.",
+}
+
+
+def _describe(kind: str, status: str) -> str:
+    if kind == "status":
+        return f"Status changed to {status.replace('_', ' ')}."
+    return EVENT_DESCRIPTIONS.get(kind, "Updated.")

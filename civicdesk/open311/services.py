@@ -1,0 +1,171 @@
+"""Client applications and their keys, and accepting service requests idempotently."""
+
+import hashlib
+import json
+import secrets
+from dataclasses import asdict, dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+
+from civicdesk import timekeeping
+from civicdesk.accounts.models import hash_token
+from civicdesk.accounts.services import LAST_USED_PRECISION, PREFIX_LENGTH
+from civicdesk.issues.models import Source
+from civicdesk.issues.services import Contact, report_issue
+from civicdesk.open311.models import ClientApplication, Submission
+from civicdesk.places.models import Jurisdiction
+
+
+@transaction.atomic
+def register_application(
+    name: str, *, contact: str = "", answer_with_token: bool = False
+) -> tuple[ClientApplication, str]:
+    """Register a client application; return it and its raw api_key, which is not stored."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "a client application needs a name"})
+    if ClientApplication.objects.filter(name=name).exists():
+        raise ValidationError({"name": f"a client application named {name!r} exists"})
+    application = ClientApplication(
+        name=name, contact=contact.strip(), answer_with_token=answer_with_token
+    )
+    return application, new_api_key(application)
+
+
+def new_api_key(application: ClientApplication) -> str:
+    """Give the application a new api_key (the old one stops working) and save it; return
+    the raw key, which cannot be shown again."""
+    raw = ClientApplication.new_raw_key()
+    application.prefix = raw.removeprefix(ClientApplication.RAW_PREFIX)[:PREFIX_LENGTH]
+    application.key_hash = hash_token(raw)
+    if application.pk is None:
+        application.created_at = timekeeping.now()
+    application.save()
+    return raw
+
+
+def authenticate_application(raw: str) -> ClientApplication | None:
+    """The application an api_key belongs to, or None if unknown or revoked."""
+    if not raw:
+        return None
+    application = ClientApplication.objects.filter(
+        key_hash=hash_token(raw), revoked_at=None
+    ).first()
+    if application is None:
+        return None
+    now = timekeeping.now()
+    if application.last_used_at is None or now - application.last_used_at >= LAST_USED_PRECISION:
+        ClientApplication.objects.filter(pk=application.pk).update(last_used_at=now)
+    return application
+
+
+def revoke_applications(applications: QuerySet[ClientApplication]) -> int:
+    return applications.filter(revoked_at=None).update(revoked_at=timekeeping.now())
+
+
+@dataclass(frozen=True)
+class RequestInput:
+    """The fields of a POST requests, as the spec names them (long → lon)."""
+
+    service_code: str
+    lat: float | None = None
+    lon: float | None = None
+    address_string: str = ""
+    address_id: str = ""
+    answers: dict[str, Any] = field(default_factory=dict)
+    email: str = ""
+    phone: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    device_id: str = ""
+    account_id: str = ""
+    description: str = ""
+    media_url: str = ""
+
+    def fingerprint(self, photos: list[File]) -> str:
+        content = asdict(self) | {"photos": [(p.name, p.size) for p in photos]}
+        return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+def _earlier(
+    application: ClientApplication, idempotency_key: str, fingerprint: str
+) -> Submission | None:
+    found = Submission.objects.select_related("issue")
+    if idempotency_key:
+        earlier = found.filter(application=application, idempotency_key=idempotency_key).first()
+        if earlier is not None and earlier.fingerprint != fingerprint:
+            raise ValidationError(
+                {"Idempotency-Key": "this key was already used for a different request"}
+            )
+        return earlier
+    since = timekeeping.now() - timedelta(seconds=settings.OPEN311_REPEAT_WINDOW_SECONDS)
+    return (
+        found.filter(application=application, fingerprint=fingerprint, created_at__gte=since)
+        .order_by("-created_at")
+        .first()
+    )
+
+
+@transaction.atomic
+def submit_request(
+    *,
+    application: ClientApplication,
+    jurisdiction: Jurisdiction,
+    data: RequestInput,
+    photos: list[File] = (),
+    idempotency_key: str = "",
+) -> tuple[Submission, bool]:
+    """Accept a service request; return its submission and whether it is new.
+
+    A repeat (same Idempotency-Key, or the same fields within the repeat window when the
+    client sends no key) returns the first submission instead of a second issue."""
+    if len(idempotency_key) > 200:
+        raise ValidationError({"Idempotency-Key": "at most 200 characters"})
+    if len(data.device_id) > 200 or len(data.account_id) > 200:
+        raise ValidationError({"device_id": "device_id and account_id: at most 200 characters"})
+    fingerprint = data.fingerprint(list(photos))
+    earlier = _earlier(application, idempotency_key, fingerprint)
+    if earlier is not None:
+        return earlier, False
+    name = f"{data.first_name.strip()} {data.last_name.strip()}".strip()
+    try:
+        # A savepoint: a concurrent retry with the same key loses the race on the unique
+        # constraint, and then answers with the winner's submission.
+        with transaction.atomic():
+            issue = report_issue(
+                jurisdiction=jurisdiction,
+                issue_type_code=data.service_code,
+                lat=data.lat,
+                lon=data.lon,
+                address=data.address_string,
+                address_id=data.address_id,
+                media_url=data.media_url,
+                description=data.description,
+                answers=data.answers,
+                reporter=Contact(name=name, email=data.email, phone=data.phone),
+                photos=list(photos),
+                source=Source.OPEN311,
+            )
+            submission = Submission.objects.create(
+                application=application,
+                issue=issue,
+                idempotency_key=idempotency_key,
+                fingerprint=fingerprint,
+                device_id=data.device_id,
+                account_id=data.account_id,
+                token=secrets.token_hex(16),
+                created_at=issue.submitted_at,
+            )
+    except IntegrityError:
+        if not idempotency_key:
+            raise
+        return Submission.objects.select_related("issue").get(
+            application=application, idempotency_key=idempotency_key
+        ), False
+    return submission, True

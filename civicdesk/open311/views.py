@@ -1,0 +1,226 @@
+"""The GeoReport v2 calls. Each answers in the format its suffix names, errors included."""
+
+import functools
+import re
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from civicdesk.catalogue.models import IssueType
+from civicdesk.open311 import params, queries
+from civicdesk.open311.documents import service_definition, service_item, service_notice
+from civicdesk.open311.models import ClientApplication, Submission
+from civicdesk.open311.render import FORMATS, Open311Error, error_response, respond
+from civicdesk.open311.services import RequestInput, authenticate_application, submit_request
+from civicdesk.places.models import Jurisdiction
+
+ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
+
+
+def validation_error(exc: ValidationError) -> Open311Error:
+    if hasattr(exc, "error_dict"):
+        lines = [
+            f"{name}: {message}"
+            for name, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    else:
+        lines = list(exc.messages)
+    return Open311Error(400, *lines)
+
+
+def open311_call(*methods: str) -> Callable:
+    """Answer errors in the Open311 format of the call's suffix, unknown suffixes with a
+    404 in XML (the spec's required format), and other methods with a 405."""
+
+    def decorate(view: Callable) -> Callable:
+        @csrf_exempt
+        @functools.wraps(view)
+        def call(request: HttpRequest, fmt: str, **kwargs) -> HttpResponse:
+            try:
+                if fmt not in FORMATS:
+                    raise Open311Error(404, f"unknown format {fmt[:20]!r}: use .xml or .json")
+                if request.method not in methods:
+                    error = Open311Error(405, f"{request.method} is not allowed here")
+                    response = error_response(fmt, error)
+                    response["Allow"] = ", ".join(methods)
+                    return response
+                return view(request, fmt, **kwargs)
+            except Open311Error as error:
+                return error_response(fmt, error)
+            except ValidationError as exc:
+                return error_response(fmt, validation_error(exc))
+
+        return call
+
+    return decorate
+
+
+def jurisdiction_of(request: HttpRequest) -> Jurisdiction:
+    data = request.POST if request.method == "POST" else request.GET
+    slug = params.value(data, "jurisdiction_id")
+    if slug:
+        found = Jurisdiction.objects.filter(slug=slug).first()
+        if found is None:
+            raise Open311Error(404, f"jurisdiction_id {slug[:60]!r} is not served here")
+        return found
+    found = list(Jurisdiction.objects.all()[:2])
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise Open311Error(404, "no jurisdiction is served here yet")
+    raise Open311Error(400, "jurisdiction_id is required: this endpoint serves several")
+
+
+@open311_call("GET")
+def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
+    base = f"{settings.SITE_URL.rstrip('/')}/open311/v2/"
+    document = {
+        "changeset": settings.OPEN311_CHANGESET,
+        "contact": settings.OPEN311_CONTACT,
+        "key_service": settings.OPEN311_KEY_SERVICE,
+        "endpoints": [
+            {
+                "specification": "http://wiki.open311.org/GeoReport_v2",
+                "url": base,
+                "changeset": settings.OPEN311_CHANGESET,
+                "type": "production",
+                "formats": list(FORMATS.values()),
+            }
+        ],
+    }
+    return respond(fmt, "discovery", document)
+
+
+@open311_call("GET")
+def services(request: HttpRequest, fmt: str) -> HttpResponse:
+    jurisdiction = jurisdiction_of(request)
+    issue_types = IssueType.objects.filter(jurisdiction=jurisdiction, active=True).order_by(
+        "group", "name"
+    )
+    with_questions = set(
+        issue_types.filter(questions__isnull=False).values_list("id", flat=True).distinct()
+    )
+    items = [service_item(t, t.pk in with_questions) for t in issue_types]
+    return respond(fmt, "services", items)
+
+
+@open311_call("GET")
+def service(request: HttpRequest, fmt: str, code: str) -> HttpResponse:
+    jurisdiction = jurisdiction_of(request)
+    issue_type = (
+        IssueType.objects.filter(jurisdiction=jurisdiction, code=code, active=True)
+        .prefetch_related("questions")
+        .first()
+    )
+    if issue_type is None:
+        raise Open311Error(404, f"service_code {code[:60]!r} is not a service of {jurisdiction}")
+    return respond(fmt, "service_definition", service_definition(issue_type))
+
+
+@open311_call("GET", "POST")
+def requests(request: HttpRequest, fmt: str) -> HttpResponse:
+    jurisdiction = jurisdiction_of(request)
+    if request.method == "POST":
+        return create_request(request, fmt, jurisdiction)
+    return respond(fmt, "service_requests", queries.find_requests(jurisdiction, request.GET))
+
+
+def client_of(request: HttpRequest) -> ClientApplication:
+    application = authenticate_application(params.value(request.POST, "api_key"))
+    if application is None:
+        raise Open311Error(403, "a valid api_key is required to post")
+    return application
+
+
+def request_input(data) -> RequestInput:
+    lat = params.number(data, "lat", -90, 90)
+    lon = params.number(data, "long", -180, 180)
+    if (lat is None) != (lon is None):
+        raise Open311Error(400, "lat and long go together")
+    address, address_id = params.value(data, "address_string"), params.value(data, "address_id")
+    if lat is None and not (address or address_id):
+        raise Open311Error(
+            400, "a location is required: lat and long, address_string or address_id"
+        )
+    code = params.value(data, "service_code")
+    if not code:
+        raise Open311Error(400, "service_code is required")
+    answers = {}
+    for key in data:
+        match = ATTRIBUTE.match(key)
+        if match:
+            answers[match[1]] = data.getlist(key) if match[2] else data.get(key)
+    return RequestInput(
+        service_code=code,
+        lat=lat,
+        lon=lon,
+        address_string=address,
+        address_id=address_id,
+        answers=answers,
+        email=params.value(data, "email"),
+        phone=params.value(data, "phone"),
+        first_name=params.value(data, "first_name"),
+        last_name=params.value(data, "last_name"),
+        device_id=params.value(data, "device_id"),
+        account_id=params.value(data, "account_id"),
+        description=data.get("description", "").strip(),
+        media_url=params.value(data, "media_url"),
+    )
+
+
+def create_request(request: HttpRequest, fmt: str, jurisdiction: Jurisdiction) -> HttpResponse:
+    application = client_of(request)
+    submission, _ = submit_request(
+        application=application,
+        jurisdiction=jurisdiction,
+        data=request_input(request.POST),
+        photos=request.FILES.getlist("media"),
+        idempotency_key=request.headers.get("Idempotency-Key", "").strip(),
+    )
+    issue = submission.issue
+    notice = service_notice(
+        issue.response_due, issue.resolution_due, ZoneInfo(jurisdiction.time_zone)
+    )
+    answer = {"service_notice": notice, "account_id": submission.account_id}
+    if application.answer_with_token:
+        answer = {"token": submission.token} | answer
+    else:
+        answer = {"service_request_id": str(issue.pk)} | answer
+    return respond(fmt, "service_requests", [answer])
+
+
+@open311_call("GET")
+def request_detail(request: HttpRequest, fmt: str, request_id: str) -> HttpResponse:
+    jurisdiction = jurisdiction_of(request)
+    found = queries.find_request(jurisdiction, request_id)
+    if found is None:
+        raise Open311Error(404, f"service_request_id {request_id[:40]!r} was not found")
+    return respond(fmt, "service_requests", [found])
+
+
+@open311_call("GET")
+def token(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
+    jurisdiction = jurisdiction_of(request)
+    submission = Submission.objects.filter(token=token, issue__jurisdiction=jurisdiction).first()
+    if submission is None:
+        raise Open311Error(404, f"token {token[:40]!r} was not found")
+    answer = {"service_request_id": str(submission.issue_id), "token": submission.token}
+    return respond(fmt, "service_requests", [answer])
+
+
+@open311_call("GET")
+def updates(request: HttpRequest, fmt: str) -> HttpResponse:
+    jurisdiction = jurisdiction_of(request)
+    found = queries.find_updates(jurisdiction, request.GET)
+    return respond(fmt, "service_request_updates", found)
+
+
+@csrf_exempt
+def not_found(request: HttpRequest, path: str) -> HttpResponse:
+    fmt = path.rsplit(".", 1)[-1] if "." in path else "xml"
+    return error_response(fmt, Open311Error(404, f"no Open311 call at {path[:80]!r}"))
