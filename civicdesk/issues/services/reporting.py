@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.core.validators import URLValidator
+from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Min
 
@@ -162,6 +162,11 @@ def report_issue(
         errors["address"] = ["at most 300 characters"]
     if len(address_id) > 100:
         errors["address_id"] = ["at most 100 characters"]
+    if isinstance(reporter, Contact) and reporter.email.strip():
+        try:
+            validate_email(reporter.email.strip())
+        except ValidationError as exc:
+            errors["email"] = exc.messages
     if media_url:
         try:
             URLValidator(schemes=["http", "https"])(media_url)
@@ -211,6 +216,10 @@ def report_issue(
         alert_citizens(
             [issue.reporter], kind="issue_received", payload=deadline_payload(issue), issue=issue
         )
+    if where.unit is not None and where.unit.is_external:
+        from civicdesk.forwarding.services import queue_forwarding  # forwarding uses issues
+
+        queue_forwarding(issue)
     return issue
 
 

@@ -48,7 +48,7 @@ class Open311Client:
     def get(self, path: str, **query: Any) -> Answer:
         return parse(self.http.get(BASE + path, query))
 
-    def post(self, path: str, data: dict[str, Any], **headers: str) -> Answer:
+    def post(self, path: str, data: dict[str, Any], headers: dict | None = None) -> Answer:
         return parse(self.http.post(BASE + path, data, headers=headers))
 
 
