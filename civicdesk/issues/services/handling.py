@@ -88,6 +88,9 @@ def reroute(
     alert_followers(
         issue, kind="issue_rerouted", payload=deadline_payload(issue) | {"unit": unit.name}
     )
+    from civicdesk.forwarding.services import queue_forwarding  # forwarding uses issues
+
+    queue_forwarding(issue)
     return issue
 
 
