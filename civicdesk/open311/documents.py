@@ -28,6 +28,8 @@ EXTENDED_STATUS = {
     Status.REOPENED: "REOPEN",
 }
 OPEN_VALUES = frozenset(str(s) for s in OPEN_STATUSES)
+# The event of an activity's public summary of actions taken, written by its staff.
+ACTIVITY_SUMMARY = "activity_summary"
 
 
 def open311_status(status: str) -> str:
@@ -81,13 +83,17 @@ def service_notice(response_due: datetime | None, resolution_due: datetime | Non
     return "Received: " + "; ".join(parts) + "."
 
 
+def _latest(events: QuerySet[Event], field: str) -> Subquery:
+    return Subquery(events.order_by("-created_at", "-id").values(field)[:1])
+
+
 def request_rows(issues: QuerySet[Issue]) -> QuerySet:
-    latest_note = (
-        Event.objects.filter(issue=OuterRef("pk"), public=True)
-        .exclude(note="")
-        .order_by("-created_at", "-id")
-        .values("note")[:1]
-    )
+    """`status_notes` is the later of the issue's latest public note and the latest public
+    summary of an activity it is linked to (what the citizen's timeline shows)."""
+    notes = Event.objects.filter(issue=OuterRef("pk"), public=True).exclude(note="")
+    summaries = Event.objects.filter(
+        activity__links__issue=OuterRef("pk"), kind=ACTIVITY_SUMMARY, public=True
+    ).exclude(note="")
     first_photo = (
         Photo.objects.filter(issue=OuterRef("pk"), hidden=False).order_by("id").values("image")[:1]
     )
@@ -107,9 +113,18 @@ def request_rows(issues: QuerySet[Issue]) -> QuerySet:
         service_code=F("issue_type__code"),
         service_name=F("issue_type__name"),
         agency_responsible=F("unit__name"),
-        status_notes=Subquery(latest_note),
+        note=_latest(notes, "note"),
+        note_at=_latest(notes, "created_at"),
+        summary=_latest(summaries, "note"),
+        summary_at=_latest(summaries, "created_at"),
         photo=Subquery(first_photo),
     )
+
+
+def status_notes(row: dict[str, Any]) -> str:
+    if row["summary"] and (row["note"] is None or row["summary_at"] > row["note_at"]):
+        return row["summary"]
+    return row["note"] or ""
 
 
 def media_url(row: dict[str, Any]) -> str:
@@ -123,7 +138,7 @@ def request_item(row: dict[str, Any], zone: ZoneInfo) -> dict[str, Any]:
     return {
         "service_request_id": str(row["id"]),
         "status": open311_status(row["status"]),
-        "status_notes": row["status_notes"] or "",
+        "status_notes": status_notes(row),
         "service_name": row["service_name"],
         "service_code": row["service_code"],
         "description": row["description"],
