@@ -9,27 +9,22 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FloatField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce
 from django.http import QueryDict
 
 from civicdesk import timekeeping
 from civicdesk.catalogue.models import IssueType
 from civicdesk.issues.models import OPEN_STATUSES, Issue
 from civicdesk.open311 import params
-from civicdesk.open311.documents import EXTENDED_STATUS, request_item, request_rows, w3c
+from civicdesk.open311.documents import request_item, request_rows
 from civicdesk.open311.render import Open311Error
 from civicdesk.places.models import Jurisdiction
-from civicdesk.timeline.models import Event
 
 MAX_PAGE_SIZE = 1000
 MAX_SPAN = timedelta(days=90)
-UPDATES_DEFAULT_SPAN = timedelta(hours=24)
 MAX_RADIUS_METRES = 50_000
 METRES_PER_DEGREE_LAT = 110_574
 METRES_PER_DEGREE_LON_AT_EQUATOR = 111_320
@@ -105,18 +100,23 @@ def _with_distance(issues: QuerySet[Issue], data: QueryDict) -> QuerySet[Issue]:
     )
 
 
+def request_ids(data: QueryDict) -> list[int]:
+    found = params.comma_list(data, "service_request_id")
+    if not all(i.isdigit() for i in found):
+        raise Open311Error(400, "service_request_id must be a comma-separated list of ids")
+    return [int(i) for i in found[:MAX_PAGE_SIZE]]
+
+
 def find_requests(jurisdiction: Jurisdiction, data: QueryDict) -> list[dict[str, Any]]:
     """GET requests: newest first, at most 1,000 per page."""
     zone = ZoneInfo(jurisdiction.time_zone)
     page = params.positive_int(data, "page", 1, 10_000)
     page_size = params.positive_int(data, "page_size", MAX_PAGE_SIZE, MAX_PAGE_SIZE)
     issues = Issue.objects.filter(jurisdiction=jurisdiction)
-    ids = params.comma_list(data, "service_request_id")
+    ids = request_ids(data)
     if ids:
         # The spec: a list of ids overrides every other parameter.
-        if not all(i.isdigit() for i in ids):
-            raise Open311Error(400, "service_request_id must be a comma-separated list of ids")
-        issues = issues.filter(pk__in=[int(i) for i in ids[:MAX_PAGE_SIZE]])
+        issues = issues.filter(pk__in=ids)
     else:
         codes = params.comma_list(data, "service_code")
         if codes:
@@ -145,70 +145,3 @@ def find_request(jurisdiction: Jurisdiction, request_id: str) -> dict[str, Any] 
     row = request_rows(Issue.objects.filter(jurisdiction=jurisdiction, pk=int(request_id)))
     found = list(row)
     return request_item(found[0], ZoneInfo(jurisdiction.time_zone)) if found else None
-
-
-def find_updates(jurisdiction: Jurisdiction, data: QueryDict) -> list[dict[str, Any]]:
-    """GET servicerequestupdates: public events of the jurisdiction's requests in the
-    window (the last 24 hours by default), oldest first, each with the request's status
-    as it stood after the event."""
-    zone = ZoneInfo(jurisdiction.time_zone)
-    page = params.positive_int(data, "page", 1, 10_000)
-    page_size = params.positive_int(data, "page_size", MAX_PAGE_SIZE, MAX_PAGE_SIZE)
-    start, end = date_window(data, zone, UPDATES_DEFAULT_SPAN)
-    status_then = (
-        Event.objects.filter(issue=OuterRef("issue"), kind="status")
-        .filter(
-            Q(created_at__lt=OuterRef("created_at"))
-            | Q(created_at=OuterRef("created_at"), id__lte=OuterRef("id"))
-        )
-        .order_by("-created_at", "-id")
-        .values("to_value")[:1]
-    )
-    events = Event.objects.filter(
-        issue__jurisdiction=jurisdiction, public=True, created_at__gte=start, created_at__lte=end
-    )
-    ids = params.comma_list(data, "service_request_id")
-    if ids:
-        if not all(i.isdigit() for i in ids):
-            raise Open311Error(400, "service_request_id must be a comma-separated list of ids")
-        events = events.filter(issue_id__in=[int(i) for i in ids[:MAX_PAGE_SIZE]])
-    offset = (page - 1) * page_size
-    rows = events.order_by("created_at", "id").values(
-        "id",
-        "issue_id",
-        "kind",
-        "note",
-        "created_at",
-        status=Coalesce(Subquery(status_then), Value("submitted")),
-    )[offset : offset + page_size]
-    return [
-        {
-            "update_id": str(row["id"]),
-            "service_request_id": str(row["issue_id"]),
-            "status": EXTENDED_STATUS.get(row["status"], "OPEN"),
-            "updated_datetime": w3c(row["created_at"], zone),
-            "description": row["note"] or _describe(row["kind"], row["status"]),
-            "media_url": "",
-            "external_status_code": row["status"],
-        }
-        for row in rows
-    ]
-
-
-# Public events without a note still deserve a sentence in a client's timeline.
-EVENT_DESCRIPTIONS = {
-    "reported": "Request received.",
-    "routed": "Assigned to the responsible unit.",
-    "unrouted": "Passed to the dispatch centre for routing.",
-    "linked": "Included in a planned piece of work.",
-    "unlinked": "No longer part of that piece of work.",
-    "pushed": "Another resident reported the same problem.",
-    "merged": "Merged with a report of the same problem.",
-    "feedback": "The resident gave feedback on the resolution.",
-}
-
-
-def _describe(kind: str, status: str) -> str:
-    if kind == "status":
-        return f"Status changed to {status.replace('_', ' ')}."
-    return EVENT_DESCRIPTIONS.get(kind, "Updated.")

@@ -11,6 +11,6 @@ urlpatterns = [
     path("requests.<str:fmt>", views.requests, name="requests"),
     path("requests/<str:request_id>.<str:fmt>", views.request_detail, name="request"),
     path("tokens/<str:token>.<str:fmt>", views.token, name="token"),
-    path("servicerequestupdates.<str:fmt>", views.updates, name="updates"),
+    path("servicerequestupdates.<str:fmt>", views.request_updates, name="updates"),
     re_path(r"^(?P<path>.*)$", views.not_found),
 ]

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from civicdesk.catalogue.models import IssueType
-from civicdesk.open311 import params, queries
+from civicdesk.open311 import params, queries, updates
 from civicdesk.open311.documents import service_definition, service_item, service_notice
 from civicdesk.open311.models import ClientApplication, Submission
 from civicdesk.open311.render import FORMATS, Open311Error, error_response, respond
@@ -214,9 +214,9 @@ def token(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
 
 
 @open311_call("GET")
-def updates(request: HttpRequest, fmt: str) -> HttpResponse:
+def request_updates(request: HttpRequest, fmt: str) -> HttpResponse:
     jurisdiction = jurisdiction_of(request)
-    found = queries.find_updates(jurisdiction, request.GET)
+    found = updates.find_updates(jurisdiction, request.GET)
     return respond(fmt, "service_request_updates", found)
 
 
