@@ -6,11 +6,12 @@ from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from civicdesk.catalogue.models import IssueType
+from civicdesk.forwarding.services import receive_update
 from civicdesk.open311 import params, queries, updates
 from civicdesk.open311.documents import service_definition, service_item, service_notice
 from civicdesk.open311.models import ClientApplication, Submission
@@ -213,11 +214,28 @@ def token(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
     return respond(fmt, "service_requests", [answer])
 
 
-@open311_call("GET")
+@open311_call("GET", "POST")
 def request_updates(request: HttpRequest, fmt: str) -> HttpResponse:
+    if request.method == "POST":
+        return receive_request_update(request, fmt)
     jurisdiction = jurisdiction_of(request)
     found = updates.find_updates(jurisdiction, request.GET)
     return respond(fmt, "service_request_updates", found)
+
+
+def receive_request_update(request: HttpRequest, fmt: str) -> HttpResponse:
+    """An outside provider pushing the progress of a request we forwarded to it."""
+    application = client_of(request)
+    try:
+        update_id = receive_update(application=application, params=request.POST)
+    except PermissionDenied as exc:
+        raise Open311Error(403, str(exc) or "this api_key may not post updates") from exc
+    except ObjectDoesNotExist as exc:
+        service_request_id = params.value(request.POST, "service_request_id")[:40]
+        raise Open311Error(
+            404, f"no request forwarded to you has service_request_id {service_request_id!r}"
+        ) from exc
+    return respond(fmt, "service_request_updates", [{"update_id": update_id}])
 
 
 @csrf_exempt
