@@ -79,6 +79,10 @@ class Alert(models.Model):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Set when a worker claims the alert (state "sending"). A claim older than the lease
+    # belongs to a worker that died: another worker takes the alert again.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claim = models.CharField(max_length=32, blank=True, db_default="")
 
     class Meta:
         indexes = [
@@ -87,6 +91,7 @@ class Alert(models.Model):
                 name="alert_due",
                 condition=Q(state="pending"),
             ),
+            models.Index(fields=["claimed_at"], name="alert_claimed", condition=Q(state="sending")),
             models.Index(fields=["issue", "created_at"]),
             # Staff and unit alerts are few: partial indexes keep citizens' alerts cheap.
             models.Index(fields=["user"], name="alert_user", condition=Q(user__isnull=False)),
@@ -105,3 +110,47 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} via {self.channel} ({self.state})"
+
+
+class Preference(models.Model):
+    """How a citizen wants alerts beyond `Citizen.alert_channel`: by browser push when a
+    browser is subscribed, and not by SMS or push during quiet hours (local time)."""
+
+    citizen = models.OneToOneField(
+        "accounts.Citizen", on_delete=models.CASCADE, related_name="alert_preference"
+    )
+    push = models.BooleanField(default=False, help_text="Alert by browser push when subscribed")
+    quiet_from = models.TimeField(null=True, blank=True)
+    quiet_until = models.TimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Preferences of citizen #{self.citizen_id}"
+
+
+class PushSubscription(models.Model):
+    """A browser's Web Push subscription (its endpoint and encryption keys)."""
+
+    citizen = models.ForeignKey(
+        "accounts.Citizen", on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Push subscription #{self.pk}"
+
+    def info(self) -> dict:
+        return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}
+
+
+class IssueMute(models.Model):
+    """A citizen who no longer wants alerts about one issue they follow."""
+
+    citizen = models.ForeignKey("accounts.Citizen", on_delete=models.CASCADE, related_name="+")
+    issue = models.ForeignKey("issues.Issue", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["citizen", "issue"], name="issue_mute_once")]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SlawatchConfig(AppConfig):
+    name = "civicdesk.slawatch"
+    label = "slawatch"

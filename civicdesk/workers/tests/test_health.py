@@ -1,0 +1,56 @@
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from civicdesk.accounts.models import Citizen
+from civicdesk.alerts.models import Alert
+from civicdesk.workers.models import WorkerHeartbeat
+from civicdesk.workers.scheduler import beat, tick
+
+
+def test_details_are_ok_with_a_live_worker_and_a_mail_server(client, smtp, db):
+    beat("w1", timezone.now(), "DatabaseBackend")
+
+    response = client.get(reverse("health-details"))
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["database"]["status"] == body["mail"]["status"] == "ok"
+    assert body["queue"] == {"status": "ok", "backend": "database", "ready": 0}
+    assert body["workers"] == {"status": "ok", "alive": 1}
+
+
+def test_details_say_what_is_down(client, settings, db):
+    settings.EMAIL_PORT = 9  # no mail server
+    WorkerHeartbeat.objects.create(
+        worker_id="old",
+        host="h",
+        pid=1,
+        backend="x",
+        started_at=timezone.now(),
+        seen_at=timezone.now() - timedelta(minutes=5),
+    )
+
+    response = client.get(reverse("health-details"))
+
+    assert response.status_code == 503
+    body = response.json()
+    assert body["mail"]["status"] == "down"
+    assert body["workers"] == {"status": "down", "alive": 0}
+    assert body["database"]["status"] == "ok"
+
+
+def test_a_periodic_run_is_enqueued_once_whichever_scheduler_ticks(db, settings):
+    now = timezone.now()
+    assert tick(now) == []  # no alert is due: no delivery to run
+    citizen = Citizen.objects.create(email="a@example.org", alert_channel="email")
+    Alert.objects.create(citizen=citizen, channel="email", kind="issue_received")
+
+    assert tick(now) == ["deliver_alerts"]
+    assert tick(now) == []  # a second scheduler at the same moment loses
+    later = now + timedelta(seconds=settings.ALERTS_POLL_SECONDS)
+    assert tick(later) == ["deliver_alerts"]
+    assert DBTaskResult.objects.count() == 2
