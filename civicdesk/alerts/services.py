@@ -106,3 +106,40 @@ def alert_followers_of_issues(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
+
+
+def alert_staff_of_issues(
+    issues: QuerySet,
+    *,
+    kind: str,
+    payload: dict,
+    at: datetime,
+    user_id: int | None = None,
+    email: str = "",
+) -> int:
+    """One alert per issue of `issues` for staff, in one INSERT … SELECT: to a named user
+    when `user_id` is given, else to the issue's unit (its inbox, or `email` if given)."""
+    ids_sql, ids_params = issues.values("id").query.sql_with_params()
+    stamp = connection.ops.adapt_datetimefield_value(at)
+    payload_sql = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
+    unit_sql = "NULL" if user_id is not None else "i.unit_id"
+    channel = Alert.Channel.EMAIL if user_id is not None or email else Alert.Channel.INBOX
+    sql = (
+        f"INSERT INTO {Alert._meta.db_table} (user_id, unit_id, channel, kind, payload,"
+        f" issue_id, digest_key, state, attempts, next_attempt_at, last_error, created_at)"
+        f" SELECT %s, {unit_sql}, %s, %s, {payload_sql}, i.id, '', %s, 0, %s, '', %s"
+        f" FROM {Issue._meta.db_table} i WHERE i.unit_id IS NOT NULL AND i.id IN ({ids_sql})"
+    )
+    params = [
+        user_id,
+        channel,
+        kind,
+        json.dumps(payload | ({"to": email} if email else {})),
+        Alert.State.PENDING,
+        stamp,
+        stamp,
+        *ids_params,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount

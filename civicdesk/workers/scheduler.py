@@ -40,6 +40,7 @@ PERIODIC = (
         "ALERTS_POLL_SECONDS",
         "civicdesk.alerts.delivery.has_due_alerts",
     ),
+    Periodic("sla_watch", "civicdesk.slawatch.tasks.sla_watch", "SLA_WATCH_SECONDS"),
 )
 
 

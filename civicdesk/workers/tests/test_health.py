@@ -45,7 +45,7 @@ def test_details_say_what_is_down(client, settings, db):
 
 def test_a_periodic_run_is_enqueued_once_whichever_scheduler_ticks(db, settings):
     now = timezone.now()
-    assert tick(now) == []  # no alert is due: no delivery to run
+    assert tick(now) == ["sla_watch"]  # no alert is due: no delivery to run
     citizen = Citizen.objects.create(email="a@example.org", alert_channel="email")
     Alert.objects.create(citizen=citizen, channel="email", kind="issue_received")
 
@@ -53,4 +53,8 @@ def test_a_periodic_run_is_enqueued_once_whichever_scheduler_ticks(db, settings)
     assert tick(now) == []  # a second scheduler at the same moment loses
     later = now + timedelta(seconds=settings.ALERTS_POLL_SECONDS)
     assert tick(later) == ["deliver_alerts"]
-    assert DBTaskResult.objects.count() == 2
+    assert tick(now + timedelta(seconds=settings.SLA_WATCH_SECONDS)) == [
+        "deliver_alerts",
+        "sla_watch",
+    ]
+    assert DBTaskResult.objects.count() == 4
