@@ -57,4 +57,4 @@ def test_a_periodic_run_is_enqueued_once_whichever_scheduler_ticks(db, settings)
         "deliver_alerts",
         "sla_watch",
     ]
-    assert DBTaskResult.objects.count() == 4
+    assert DBTaskResult.objects.count() == 5
