@@ -14,5 +14,6 @@ urlpatterns = [
     path("health/", health, name="health"),
     path("health/details/", health_details, name="health-details"),
     path("alerts/", include("civicdesk.alerts.urls")),
+    path("live/", include("civicdesk.live.urls")),
     path("open311/v2/", include("civicdesk.open311.urls")),
 ]

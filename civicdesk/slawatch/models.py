@@ -31,6 +31,16 @@ class ClockWatch(models.Model):
                 name="watch_resolution",
                 condition=Q(resolution_level__lt=2),
             ),
+            models.Index(
+                fields=["response_warn_at"],
+                name="watch_response_warn",
+                condition=Q(response_level=0),
+            ),
+            models.Index(
+                fields=["resolution_warn_at"],
+                name="watch_resolution_warn",
+                condition=Q(resolution_level=0),
+            ),
             models.Index(fields=["response_changed_at"], name="watch_response_changed"),
             models.Index(fields=["resolution_changed_at"], name="watch_resolution_changed"),
         ]

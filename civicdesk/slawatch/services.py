@@ -35,8 +35,10 @@ STOPS = {Clock.RESPONSE: "responded_at", Clock.RESOLUTION: "resolved_at"}
 
 def warning_at(clock: WorkingCalendar, due: datetime, remaining: timedelta) -> datetime:
     """The instant from which only `remaining` working time is left before `due`."""
-    step = remaining
     low = due - remaining
+    if clock.between(low, due) == remaining:  # around the clock: plain subtraction
+        return low
+    step = remaining
     while clock.between(low, due) < remaining:
         low -= step
         step *= 2

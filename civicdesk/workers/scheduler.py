@@ -16,6 +16,7 @@ from django.db import close_old_connections, connection
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from civicdesk.live.feed import relay
 from civicdesk.workers.models import PeriodicJob, WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
@@ -99,6 +100,8 @@ class SchedulerThread(threading.Thread):
                     beat(self.worker_id, started_at, self.backend)
                     last_beat = now
                 tick(now)
+                if settings.REDIS_URL:
+                    relay()  # wake the live streams of every web process
             except Exception:
                 # A database or queue outage must not kill the worker: try again next tick.
                 logger.exception("scheduler tick failed")
