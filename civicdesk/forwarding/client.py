@@ -68,7 +68,10 @@ class Open311Client:
 
     def updates(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
         """GET servicerequestupdates.json between two instants."""
-        params = {"start_date": start.isoformat(), "end_date": end.isoformat()}
+        params = {
+            "start_date": start.isoformat(timespec="seconds"),
+            "end_date": end.isoformat(timespec="seconds"),
+        }
         return _list(self._call("GET", "servicerequestupdates.json", params=params), "updates")
 
 

@@ -224,12 +224,13 @@ def pull_updates(provider: Provider) -> int:
     for forwarding in provider.forwardings.filter(state=Forwarding.State.TOKEN):
         resolve_token(forwarding)
     client = _client(provider)
-    now = timekeeping.now()
+    # Dates go out in whole seconds: round up, or this second's updates would wait.
+    now = timekeeping.now().replace(microsecond=0) + timedelta(seconds=1)
     start = (provider.pulled_until or now - FIRST_PULL) - PULL_OVERLAP
     tracked = {f.service_request_id: f for f in _tracked(provider)}
     applied = 0
     try:
-        for entry in client.updates(start, now):
+        for entry in _updates_feed(client, provider, start, now):
             forwarding = tracked.get(str(entry.get("service_request_id", "")))
             if forwarding is not None:
                 applied += _apply_pulled(forwarding, entry, from_update)
@@ -244,6 +245,18 @@ def pull_updates(provider: Provider) -> int:
         raise
     Provider.objects.filter(pk=provider.pk).update(pulled_until=now, last_pull_error="")
     return applied
+
+
+def _updates_feed(client: Open311Client, provider: Provider, start: datetime, end: datetime):
+    """The provider's servicerequestupdates; a provider without that extension refuses
+    the call, and its requests' states are all there is."""
+    try:
+        return client.updates(start, end)
+    except ProviderError as exc:
+        if not exc.permanent:
+            raise
+        log.info("%s has no servicerequestupdates: %s", provider, exc)
+        return []
 
 
 def _apply_pulled(forwarding: Forwarding, entry: dict, parse) -> int:

@@ -22,6 +22,8 @@ class ProviderUpdate:
     description: str = ""
     external_status_code: str = ""
     media_url: str = ""
+    # The request's state from GET requests rather than an update of the provider's feed.
+    snapshot: bool = False
 
     @property
     def key(self) -> str:
@@ -52,6 +54,7 @@ def from_request(request: dict[str, Any]) -> ProviderUpdate:
         status=status,
         updated_at=updated_at,
         description=str(request.get("status_notes") or ""),
+        snapshot=True,
     )
 
 
@@ -90,7 +93,8 @@ def _note(update: ProviderUpdate) -> str:
 @transaction.atomic
 def apply_update(forwarding: Forwarding, update: ProviderUpdate) -> bool:
     """Apply a provider's update to the forwarded issue once: an update id seen before,
-    or a repeat of the provider's last word, changes nothing. An update older than the
+    or a repeat of the provider's last word, changes nothing; nor does a request's state
+    (from GET requests) no newer than the last update applied. An update older than the
     last one applied adds its note but does not move the status back. Returns whether
     the issue was told anything."""
     forwarding = (
@@ -100,6 +104,9 @@ def apply_update(forwarding: Forwarding, update: ProviderUpdate) -> bool:
     )
     if AppliedUpdate.objects.filter(forwarding=forwarding, update_id=update.update_id).exists():
         return False
+    last = forwarding.last_updated_at
+    if update.snapshot and last is not None and update.updated_at <= last:
+        return False  # the state the updates already applied lead to
     AppliedUpdate.objects.create(
         forwarding=forwarding,
         update_id=update.update_id,
