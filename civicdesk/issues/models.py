@@ -109,6 +109,8 @@ class Issue(models.Model):
             models.Index(fields=["unit", "status"]),
             models.Index(fields=["jurisdiction", "submitted_at"]),
             models.Index(fields=["issue_type", "status"]),
+            # Open311 GET requests by service code, newest first.
+            models.Index(fields=["issue_type", "submitted_at"]),
             models.Index(fields=["lat", "lon"]),
             models.Index(fields=["updated_at"]),
             models.Index(

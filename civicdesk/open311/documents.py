@@ -1,15 +1,14 @@
 """What Open311 says about services and requests, as plain structures for `render`.
 
-Requests are read as `values()` rows with the latest public note and the first visible
-photo as correlated subqueries: one query whatever the page size, and no model instances,
-because `requests` is the call clients poll hardest."""
+Requests are read as `values()` rows, not model instances, because `requests` is the call
+clients poll hardest."""
 
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import F, QuerySet
 
 from civicdesk.catalogue.models import IssueType
 from civicdesk.issues.models import OPEN_STATUSES, Issue, Photo, Status
@@ -83,62 +82,81 @@ def service_notice(response_due: datetime | None, resolution_due: datetime | Non
     return "Received: " + "; ".join(parts) + "."
 
 
-def _latest(events: QuerySet[Event], field: str) -> Subquery:
-    return Subquery(events.order_by("-created_at", "-id").values(field)[:1])
+REQUEST_COLUMNS = (
+    "id",
+    "status",
+    "description",
+    "address",
+    "address_id",
+    "lat",
+    "lon",
+    "media_url",
+    "submitted_at",
+    "updated_at",
+    "response_due",
+    "resolution_due",
+)
 
 
-def request_rows(issues: QuerySet[Issue]) -> QuerySet:
-    """`status_notes` is the later of the issue's latest public note and the latest public
-    summary of an activity it is linked to (what the citizen's timeline shows)."""
-    notes = Event.objects.filter(issue=OuterRef("pk"), public=True).exclude(note="")
-    summaries = Event.objects.filter(
-        activity__links__issue=OuterRef("pk"), kind=ACTIVITY_SUMMARY, public=True
-    ).exclude(note="")
-    first_photo = (
-        Photo.objects.filter(issue=OuterRef("pk"), hidden=False).order_by("id").values("image")[:1]
+def _latest_notes(ids: list[int]) -> dict[int, str]:
+    """Each issue's latest public note: its own events' and its activities' public
+    summaries (what the citizen's timeline shows), whichever came last."""
+    latest: dict[int, tuple] = {}
+    own = (
+        Event.objects.filter(issue_id__in=ids, public=True)
+        .exclude(note="")
+        .values_list("issue_id", "created_at", "id", "note")
     )
-    return issues.values(
-        "id",
-        "status",
-        "description",
-        "address",
-        "address_id",
-        "lat",
-        "lon",
-        "media_url",
-        "submitted_at",
-        "updated_at",
-        "response_due",
-        "resolution_due",
-        service_code=F("issue_type__code"),
-        service_name=F("issue_type__name"),
-        agency_responsible=F("unit__name"),
-        note=_latest(notes, "note"),
-        note_at=_latest(notes, "created_at"),
-        summary=_latest(summaries, "note"),
-        summary_at=_latest(summaries, "created_at"),
-        photo=Subquery(first_photo),
+    summaries = (
+        Event.objects.filter(activity__links__issue_id__in=ids, kind=ACTIVITY_SUMMARY, public=True)
+        .exclude(note="")
+        .values_list("activity__links__issue_id", "created_at", "id", "note")
     )
+    for rows in (own, summaries):
+        for issue_id, at, pk, note in rows:
+            if issue_id not in latest or (at, pk) > latest[issue_id][:2]:
+                latest[issue_id] = (at, pk, note)
+    return {issue_id: found[2] for issue_id, found in latest.items()}
 
 
-def status_notes(row: dict[str, Any]) -> str:
-    if row["summary"] and (row["note"] is None or row["summary_at"] > row["note_at"]):
-        return row["summary"]
-    return row["note"] or ""
+def _first_photos(ids: list[int]) -> dict[int, str]:
+    photos = Photo.objects.filter(issue_id__in=ids, hidden=False).order_by("-id")
+    return dict(photos.values_list("issue_id", "image"))  # the last write wins: the first
 
 
-def media_url(row: dict[str, Any]) -> str:
-    if row["photo"]:
-        return f"{settings.SITE_URL.rstrip('/')}/{settings.MEDIA_URL.strip('/')}/{row['photo']}"
+def request_items(issues: QuerySet[Issue], zone: ZoneInfo) -> list[dict[str, Any]]:
+    """A page of requests in four plain queries (the rows, notes, activity summaries and
+    photos of the page), whatever the page size: correlated subqueries would do it in one,
+    but Django takes longer to compile them than the database takes to run all four."""
+    rows = list(
+        issues.values(
+            *REQUEST_COLUMNS,
+            service_code=F("issue_type__code"),
+            service_name=F("issue_type__name"),
+            agency_responsible=F("unit__name"),
+        )
+    )
+    if not rows:
+        return []
+    ids = [row["id"] for row in rows]
+    notes, photos = _latest_notes(ids), _first_photos(ids)
+    return [
+        request_item(row, zone, notes.get(row["id"], ""), photos.get(row["id"], "")) for row in rows
+    ]
+
+
+def media_url(row: dict[str, Any], photo: str) -> str:
+    if photo:
+        return f"{settings.SITE_URL.rstrip('/')}/{settings.MEDIA_URL.strip('/')}/{photo}"
     return row["media_url"]
 
 
-def request_item(row: dict[str, Any], zone: ZoneInfo) -> dict[str, Any]:
+def request_item(row: dict[str, Any], zone: ZoneInfo, notes: str, photo: str) -> dict[str, Any]:
     """One request as GET answers it: never a reporter's name, contact, device or account."""
     return {
         "service_request_id": str(row["id"]),
         "status": open311_status(row["status"]),
-        "status_notes": status_notes(row),
+        "status_notes": notes,
         "service_name": row["service_name"],
         "service_code": row["service_code"],
         "description": row["description"],
@@ -152,5 +170,5 @@ def request_item(row: dict[str, Any], zone: ZoneInfo) -> dict[str, Any]:
         "zipcode": "",
         "lat": row["lat"],
         "long": row["lon"],
-        "media_url": media_url(row),
+        "media_url": media_url(row, photo),
     }

@@ -19,7 +19,7 @@ from civicdesk import timekeeping
 from civicdesk.catalogue.models import IssueType
 from civicdesk.issues.models import OPEN_STATUSES, Issue
 from civicdesk.open311 import params
-from civicdesk.open311.documents import request_item, request_rows
+from civicdesk.open311.documents import request_items
 from civicdesk.open311.render import Open311Error
 from civicdesk.places.models import Jurisdiction
 
@@ -135,13 +135,12 @@ def find_requests(jurisdiction: Jurisdiction, data: QueryDict) -> list[dict[str,
             issues = issues.filter(submitted_at__gte=start, submitted_at__lte=end)
         issues = _with_distance(issues, data).filter(_statuses(data), _near(data))
     offset = (page - 1) * page_size
-    rows = request_rows(issues.order_by("-submitted_at", "-id"))[offset : offset + page_size]
-    return [request_item(row, zone) for row in rows]
+    return request_items(issues.order_by("-submitted_at", "-id")[offset : offset + page_size], zone)
 
 
 def find_request(jurisdiction: Jurisdiction, request_id: str) -> dict[str, Any] | None:
     if not request_id.isdigit():
         return None
-    row = request_rows(Issue.objects.filter(jurisdiction=jurisdiction, pk=int(request_id)))
-    found = list(row)
-    return request_item(found[0], ZoneInfo(jurisdiction.time_zone)) if found else None
+    issues = Issue.objects.filter(jurisdiction=jurisdiction, pk=int(request_id))
+    found = request_items(issues, ZoneInfo(jurisdiction.time_zone))
+    return found[0] if found else None

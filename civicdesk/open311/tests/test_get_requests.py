@@ -287,11 +287,16 @@ def test_unplaced_requests_have_empty_coordinates(api, city, frozen_now):
     assert int(item["service_request_id"]) == issue.pk
 
 
-def test_a_page_is_one_query(api, city, frozen_now, django_assert_num_queries):
-    for day in range(5):
-        reported(city, days_ago=day)
-    # Jurisdictions (which one is meant), then the page itself.
-    with django_assert_num_queries(2):
-        assert len(api.get("requests.json").body) == 5
-    with django_assert_num_queries(3):  # and the issue types of the codes asked for
-        assert len(api.get("requests.xml", service_code="power-outage").body) == 5
+@pytest.mark.parametrize("count", [3, 40])
+def test_a_page_takes_the_same_queries_whatever_its_size(
+    api, city, staff, frozen_now, count, django_assert_num_queries
+):
+    issues = [reported(city, days_ago=n / 10) for n in range(count)]
+    for issue in issues:
+        acknowledge(issue, staff, note="On it")
+    create_activity(staff.memberships.first().programme, staff, title="Sweep", issues=issues)
+    # The jurisdiction meant; the page; its notes, activity summaries and photos.
+    with django_assert_num_queries(5):
+        assert len(api.get("requests.json").body) == count
+    with django_assert_num_queries(6):  # and the issue types of the codes asked for
+        assert len(api.get("requests.xml", service_code="power-outage").body) == count
