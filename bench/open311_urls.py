@@ -2,8 +2,10 @@
 same server, the framework-and-database ceilings to compare with.
 
 - /bare/requests.json: the same 50 rows GET requests.json returns for one service code
-  and status=open (same filter, order and window), read with values() and serialised by
-  hand: no jurisdiction lookup, no notes or photos, no service notice.
+  and status=open (same filter, order and window), the same columns (with the service's
+  code and name and the unit's name joined in), read with values_list() and serialised
+  by hand: no jurisdiction lookup, no parameter checks, no notes, photos or service
+  notice, no time zone conversion.
 - /bare/insert.json: inserts one issue row per POST and answers its id.
 """
 
@@ -30,20 +32,42 @@ def bare_requests(request: HttpRequest) -> HttpResponse:
             issue_type_id=type_id, status__in=OPEN_STATUSES, submitted_at__gte=since
         )
         .order_by("-submitted_at", "-id")
-        .values_list("id", "status", "description", "lat", "lon", "submitted_at", "updated_at")[:50]
+        .values_list(
+            "id",
+            "status",
+            "description",
+            "address",
+            "address_id",
+            "lat",
+            "lon",
+            "media_url",
+            "submitted_at",
+            "updated_at",
+            "resolution_due",
+            "issue_type__code",
+            "issue_type__name",
+            "unit__name",
+        )[:50]
     )
     body = json.dumps(
         [
             {
-                "service_request_id": str(pk),
-                "status": status,
-                "description": description,
-                "lat": lat,
-                "long": lon,
-                "requested_datetime": submitted.isoformat(),
-                "updated_datetime": updated.isoformat(),
+                "service_request_id": str(row[0]),
+                "status": row[1],
+                "description": row[2],
+                "address": row[3],
+                "address_id": row[4],
+                "lat": row[5],
+                "long": row[6],
+                "media_url": row[7],
+                "requested_datetime": row[8].isoformat(),
+                "updated_datetime": row[9].isoformat(),
+                "expected_datetime": row[10].isoformat() if row[10] else None,
+                "service_code": row[11],
+                "service_name": row[12],
+                "agency_responsible": row[13] or "",
             }
-            for pk, status, description, lat, lon, submitted, updated in rows
+            for row in rows
         ]
     )
     return HttpResponse(body, content_type="application/json; charset=utf-8")

@@ -8,8 +8,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import F, QuerySet
 
+from civicdesk.activities.models import ActivityIssue
 from civicdesk.catalogue.models import IssueType
 from civicdesk.issues.models import OPEN_STATUSES, Issue, Photo, Status
 from civicdesk.timeline.models import Event
@@ -98,36 +100,45 @@ REQUEST_COLUMNS = (
 )
 
 
-def _latest_notes(ids: list[int]) -> dict[int, str]:
-    """Each issue's latest public note: its own events' and its activities' public
-    summaries (what the citizen's timeline shows), whichever came last."""
-    latest: dict[int, tuple] = {}
-    own = (
-        Event.objects.filter(issue_id__in=ids, public=True)
-        .exclude(note="")
-        .values_list("issue_id", "created_at", "id", "note")
-    )
-    summaries = (
-        Event.objects.filter(activity__links__issue_id__in=ids, kind=ACTIVITY_SUMMARY, public=True)
-        .exclude(note="")
-        .values_list("activity__links__issue_id", "created_at", "id", "note")
-    )
-    for rows in (own, summaries):
-        for issue_id, at, pk, note in rows:
-            if issue_id not in latest or (at, pk) > latest[issue_id][:2]:
-                latest[issue_id] = (at, pk, note)
-    return {issue_id: found[2] for issue_id, found in latest.items()}
+def _notes_and_photos(ids: list[int]) -> tuple[dict[int, str], dict[int, str]]:
+    """For each issue, its latest public note (its own events' and its activities' public
+    summaries, as the citizen's timeline shows them) and its first visible photo.
 
-
-def _first_photos(ids: list[int]) -> dict[int, str]:
-    photos = Photo.objects.filter(issue_id__in=ids, hidden=False).order_by("-id")
-    return dict(photos.values_list("issue_id", "image"))  # the last write wins: the first
+    One plain SQL statement: built with the ORM these three small lookups cost more to
+    compile than to run, and this is the hottest call of the API."""
+    event, link = Event._meta.db_table, ActivityIssue._meta.db_table
+    photo = Photo._meta.db_table
+    marks = ", ".join(["%s"] * len(ids))
+    sql = f"""
+        SELECT 'n', issue_id, created_at, id, note FROM {event}
+        WHERE issue_id IN ({marks}) AND public AND note <> ''
+        UNION ALL
+        SELECT 'n', l.issue_id, e.created_at, e.id, e.note
+        FROM {event} e JOIN {link} l ON l.activity_id = e.activity_id
+        WHERE l.issue_id IN ({marks}) AND e.kind = %s AND e.public AND e.note <> ''
+        UNION ALL
+        SELECT 'p', issue_id, NULL, id, image FROM {photo}
+        WHERE issue_id IN ({marks}) AND NOT hidden
+    """
+    notes: dict[int, tuple] = {}
+    photos: dict[int, tuple] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*ids, *ids, ACTIVITY_SUMMARY, *ids])
+        for what, issue_id, at, pk, text in cursor.fetchall():
+            if what == "n":
+                if issue_id not in notes or (at, pk) > notes[issue_id][:2]:
+                    notes[issue_id] = (at, pk, text)
+            elif issue_id not in photos or pk < photos[issue_id][0]:
+                photos[issue_id] = (pk, text)
+    return (
+        {issue_id: found[2] for issue_id, found in notes.items()},
+        {issue_id: found[1] for issue_id, found in photos.items()},
+    )
 
 
 def request_items(issues: QuerySet[Issue], zone: ZoneInfo) -> list[dict[str, Any]]:
-    """A page of requests in four plain queries (the rows, notes, activity summaries and
-    photos of the page), whatever the page size: correlated subqueries would do it in one,
-    but Django takes longer to compile them than the database takes to run all four."""
+    """A page of requests in two queries whatever its size: the rows, then their notes
+    and photos."""
     rows = list(
         issues.values(
             *REQUEST_COLUMNS,
@@ -138,8 +149,7 @@ def request_items(issues: QuerySet[Issue], zone: ZoneInfo) -> list[dict[str, Any
     )
     if not rows:
         return []
-    ids = [row["id"] for row in rows]
-    notes, photos = _latest_notes(ids), _first_photos(ids)
+    notes, photos = _notes_and_photos([row["id"] for row in rows])
     return [
         request_item(row, zone, notes.get(row["id"], ""), photos.get(row["id"], "")) for row in rows
     ]

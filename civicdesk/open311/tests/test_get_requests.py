@@ -296,7 +296,7 @@ def test_a_page_takes_the_same_queries_whatever_its_size(
         acknowledge(issue, staff, note="On it")
     create_activity(staff.memberships.first().programme, staff, title="Sweep", issues=issues)
     # The jurisdiction meant; the page; its notes, activity summaries and photos.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(3):
         assert len(api.get("requests.json").body) == count
-    with django_assert_num_queries(6):  # and the issue types of the codes asked for
+    with django_assert_num_queries(4):  # and the issue types of the codes asked for
         assert len(api.get("requests.xml", service_code="power-outage").body) == count
