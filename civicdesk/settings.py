@@ -151,6 +151,7 @@ LOGGING = {
 # database backend is the default. REDIS_URL also turns on Redis fan-out for live updates.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 600}}
+RQ_SHOW_ADMIN_LINK = False  # the outbox and worker admin pages cover it
 WORKER_HEARTBEAT_SECONDS = float(os.environ.get("WORKER_HEARTBEAT_SECONDS", "5"))
 ALERTS_POLL_SECONDS = float(os.environ.get("ALERTS_POLL_SECONDS", "2"))
 ALERTS_BATCH_SIZE = int(os.environ.get("ALERTS_BATCH_SIZE", "100"))

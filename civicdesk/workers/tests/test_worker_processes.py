@@ -55,9 +55,9 @@ def test_two_database_workers_deliver_every_alert_once(smtp):
     finally:
         logs = [stop(w) for w in workers]
     assert recipients(smtp) == Counter({f"person{n}@example.org": 1 for n in range(30)}), logs
-    tasks = DBTaskResult.objects.all()
-    assert tasks and all(len(t.worker_ids) == 1 for t in tasks)  # no job taken twice
-    assert {t.status for t in tasks} <= {"SUCCESSFUL", "READY"}
+    ran = DBTaskResult.objects.exclude(status="READY")
+    assert ran and all(len(t.worker_ids) == 1 for t in ran)  # no job taken twice
+    assert {t.status for t in ran} == {"SUCCESSFUL"}
 
 
 def test_a_redis_worker_delivers_through_the_redis_queue(smtp):
