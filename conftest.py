@@ -8,8 +8,10 @@ import pytest
 
 from civicdesk.accounts.models import User
 from civicdesk.catalogue.models import Datatype, IssueType, Question
+from civicdesk.issues import reference
 from civicdesk.issues.models import Issue
 from civicdesk.issues.services import Contact, report_issue
+from civicdesk.open311.services import forget_keys
 from civicdesk.places.models import Area, Jurisdiction
 from civicdesk.places.services import import_areas, read_feature_collection
 from civicdesk.units.models import (
@@ -44,6 +46,13 @@ def report_outage(jurisdiction: Jurisdiction, reporter=None, **overrides) -> Iss
 def fast_passwords(settings) -> None:
     """Tests create users by the dozen; real password hashing would dominate their time."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_reference_data() -> None:
+    """Each test's rolled-back data must not survive in the per-process caches."""
+    reference.forget()
+    forget_keys()
 
 
 @pytest.fixture

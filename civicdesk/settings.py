@@ -132,6 +132,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Civic Desk <noreply@c
 # Radius within which an open issue of the same type counts as "nearby" (duplicate hints).
 NEARBY_RADIUS_METRES = int(os.environ.get("NEARBY_RADIUS_METRES", "250"))
 
+# How long each process keeps a jurisdiction's issue types, areas, units and service
+# levels before reading them again (civicdesk.issues.reference); changes made in the same
+# process apply at once.
+REFERENCE_CACHE_SECONDS = int(os.environ.get("REFERENCE_CACHE_SECONDS", "30"))
+
 # Open311 GeoReport v2 (civicdesk.open311): what discovery announces, and how long an
 # identical POST from the same client and device counts as a retry of the first.
 OPEN311_CHANGESET = "2026-11-23T00:00:00+02:00"

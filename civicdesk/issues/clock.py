@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from civicdesk.issues.models import ClockPause, Issue
+from civicdesk.sla.clock import WorkingCalendar
 from civicdesk.sla.deadlines import Pause, SlaReading, due_at, read_sla
 from civicdesk.units.models import ServiceLevel
 
@@ -12,14 +13,20 @@ def pauses_of(issue: Issue) -> list[Pause]:
     return [(p.started_at, p.ended_at) for p in ClockPause.objects.filter(issue=issue)]
 
 
-def apply_deadlines(issue: Issue, level: ServiceLevel | None, pauses: list[Pause]) -> None:
+def apply_deadlines(
+    issue: Issue,
+    level: ServiceLevel | None,
+    pauses: list[Pause],
+    clock: WorkingCalendar | None = None,
+) -> None:
     """Set the issue's service level and both deadlines (in memory; the caller saves).
-    The clock starts at submission, whatever unit the issue is routed to later."""
+    The clock starts at submission, whatever unit the issue is routed to later. `clock` is
+    the level's calendar as a clock, when the caller holds it already."""
     issue.service_level = level
     if level is None:
         issue.response_due = issue.resolution_due = None
         return
-    clock = level.calendar.to_clock()
+    clock = clock or level.calendar.to_clock()
     issue.response_due = due_at(clock, issue.submitted_at, level.response_target, pauses)
     issue.resolution_due = due_at(clock, issue.submitted_at, level.resolution_target, pauses)
 

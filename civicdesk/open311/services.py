@@ -3,6 +3,7 @@
 import hashlib
 import json
 import secrets
+import time
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -50,23 +51,40 @@ def new_api_key(application: ClientApplication) -> str:
     return raw
 
 
+# Keys by hash, as (read at, application or None). Every POST needs its key checked, and
+# keys change rarely: each process keeps what it read for settings.REFERENCE_CACHE_SECONDS.
+# Revoking or replacing a key here clears it at once; other processes follow within that
+# time (docs/decisions.md).
+_keys: dict[str, tuple[float, ClientApplication | None]] = {}
+
+
+def forget_keys(*args: object, **kwargs: object) -> None:
+    _keys.clear()
+
+
 def authenticate_application(raw: str) -> ClientApplication | None:
     """The application an api_key belongs to, or None if unknown or revoked."""
     if not raw:
         return None
-    application = ClientApplication.objects.filter(
-        key_hash=hash_token(raw), revoked_at=None
-    ).first()
+    digest = hash_token(raw)
+    found = _keys.get(digest)
+    if found is None or time.monotonic() - found[0] > settings.REFERENCE_CACHE_SECONDS:
+        application = ClientApplication.objects.filter(key_hash=digest, revoked_at=None).first()
+        found = _keys[digest] = (time.monotonic(), application)
+    application = found[1]
     if application is None:
         return None
     now = timekeeping.now()
     if application.last_used_at is None or now - application.last_used_at >= LAST_USED_PRECISION:
+        application.last_used_at = now
         ClientApplication.objects.filter(pk=application.pk).update(last_used_at=now)
     return application
 
 
 def revoke_applications(applications: QuerySet[ClientApplication]) -> int:
-    return applications.filter(revoked_at=None).update(revoked_at=timekeeping.now())
+    revoked = applications.filter(revoked_at=None).update(revoked_at=timekeeping.now())
+    forget_keys()
+    return revoked
 
 
 @dataclass(frozen=True)
@@ -94,8 +112,10 @@ class RequestInput:
 
 
 def _earlier(
-    application: ClientApplication, idempotency_key: str, fingerprint: str
+    application: ClientApplication, idempotency_key: str, fingerprint: str, device_id: str
 ) -> Submission | None:
+    """The first submission this one repeats: the same Idempotency-Key, or without a key
+    the same fields from the same device within the repeat window."""
     found = Submission.objects.select_related("issue")
     if idempotency_key:
         earlier = found.filter(application=application, idempotency_key=idempotency_key).first()
@@ -104,6 +124,8 @@ def _earlier(
                 {"Idempotency-Key": "this key was already used for a different request"}
             )
         return earlier
+    if not device_id:
+        return None
     since = timekeeping.now() - timedelta(seconds=settings.OPEN311_REPEAT_WINDOW_SECONDS)
     return (
         found.filter(application=application, fingerprint=fingerprint, created_at__gte=since)
@@ -112,7 +134,6 @@ def _earlier(
     )
 
 
-@transaction.atomic
 def submit_request(
     *,
     application: ClientApplication,
@@ -121,22 +142,21 @@ def submit_request(
     photos: list[File] = (),
     idempotency_key: str = "",
 ) -> tuple[Submission, bool]:
-    """Accept a service request; return its submission and whether it is new.
+    """Accept a service request in one transaction; return its submission and whether it
+    is new.
 
-    A repeat (same Idempotency-Key, or the same fields within the repeat window when the
-    client sends no key) returns the first submission instead of a second issue."""
+    A repeat (same Idempotency-Key, or without one the same fields from the same device
+    within the repeat window) returns the first submission instead of a second issue."""
     if len(idempotency_key) > 200:
         raise ValidationError({"Idempotency-Key": "at most 200 characters"})
     if len(data.device_id) > 200 or len(data.account_id) > 200:
         raise ValidationError({"device_id": "device_id and account_id: at most 200 characters"})
     fingerprint = data.fingerprint(list(photos))
-    earlier = _earlier(application, idempotency_key, fingerprint)
+    earlier = _earlier(application, idempotency_key, fingerprint, data.device_id)
     if earlier is not None:
         return earlier, False
     name = f"{data.first_name.strip()} {data.last_name.strip()}".strip()
     try:
-        # A savepoint: a concurrent retry with the same key loses the race on the unique
-        # constraint, and then answers with the winner's submission.
         with transaction.atomic():
             issue = report_issue(
                 jurisdiction=jurisdiction,
@@ -163,6 +183,8 @@ def submit_request(
                 created_at=issue.submitted_at,
             )
     except IntegrityError:
+        # A concurrent retry with the same key won the race on the unique constraint:
+        # this one is rolled back and answers with the winner's submission.
         if not idempotency_key:
             raise
         return Submission.objects.select_related("issue").get(

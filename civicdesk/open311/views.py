@@ -12,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from civicdesk.catalogue.models import IssueType
 from civicdesk.forwarding.services import receive_update
+from civicdesk.issues.reference import jurisdictions
 from civicdesk.open311 import params, queries, updates
 from civicdesk.open311.documents import service_definition, service_item, service_notice
 from civicdesk.open311.models import ClientApplication, Submission
@@ -64,15 +65,14 @@ def open311_call(*methods: str) -> Callable:
 def jurisdiction_of(request: HttpRequest) -> Jurisdiction:
     data = request.POST if request.method == "POST" else request.GET
     slug = params.value(data, "jurisdiction_id")
+    known = jurisdictions()
     if slug:
-        found = Jurisdiction.objects.filter(slug=slug).first()
-        if found is None:
+        if slug not in known:
             raise Open311Error(404, f"jurisdiction_id {slug[:60]!r} is not served here")
-        return found
-    found = list(Jurisdiction.objects.all()[:2])
-    if len(found) == 1:
-        return found[0]
-    if not found:
+        return known[slug]
+    if len(known) == 1:
+        return next(iter(known.values()))
+    if not known:
         raise Open311Error(404, "no jurisdiction is served here yet")
     raise Open311Error(400, "jurisdiction_id is required: this endpoint serves several")
 

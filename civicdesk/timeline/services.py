@@ -1,6 +1,7 @@
 """Writing events: one at a time, or one per issue of a queryset in a single statement."""
 
 from datetime import datetime
+from typing import Any
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -9,7 +10,7 @@ from civicdesk import timekeeping
 from civicdesk.timeline.models import Event
 
 
-def record(
+def new_event(
     *,
     kind: str,
     issue=None,
@@ -22,6 +23,7 @@ def record(
     public: bool = True,
     at: datetime | None = None,
 ) -> Event:
+    """An event, not yet written."""
     event = Event(
         issue=issue,
         activity=activity,
@@ -34,8 +36,19 @@ def record(
         public=public,
     )
     event.created_at = at or timekeeping.now()
+    return event
+
+
+def record(**fields: Any) -> Event:
+    """Write one event; `fields` as for `new_event`."""
+    event = new_event(**fields)
     event.save()
     return event
+
+
+def record_all(*events: Event) -> None:
+    """Write several new events in one statement."""
+    Event.objects.bulk_create(events)
 
 
 def record_for_issues(

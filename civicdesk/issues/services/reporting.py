@@ -11,12 +11,11 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Min
+from django.db.models import F
 
 from civicdesk import timekeeping
 from civicdesk.accounts.models import AlertChannel, Citizen, User
 from civicdesk.alerts.services import alert_citizens
-from civicdesk.catalogue.models import IssueType
 from civicdesk.catalogue.services import validate_answers
 from civicdesk.issues.clock import apply_deadlines
 from civicdesk.issues.models import (
@@ -28,10 +27,10 @@ from civicdesk.issues.models import (
     Status,
 )
 from civicdesk.issues.photos import MAX_PHOTOS, check_photo
-from civicdesk.issues.routing import route, service_level_for
+from civicdesk.issues.reference import reference
 from civicdesk.issues.services.common import deadline_payload, lock_issue, transition_error
-from civicdesk.places.models import Area, Jurisdiction
-from civicdesk.timeline.services import record
+from civicdesk.places.models import Jurisdiction
+from civicdesk.timeline.services import new_event, record, record_all
 
 # How far outside its areas' bounding box a point may lie and still belong to a jurisdiction.
 JURISDICTION_MARGIN_DEGREES = 0.05
@@ -90,22 +89,15 @@ def _validate_location(jurisdiction: Jurisdiction, lat: Any, lon: Any) -> tuple[
         raise ValidationError({"location": "latitude and longitude must be numbers"}) from exc
     if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
         raise ValidationError({"location": "not a valid WGS84 latitude and longitude"})
-    box = Area.objects.filter(jurisdiction=jurisdiction).aggregate(
-        min_lat=Min("min_lat"),
-        max_lat=Max("max_lat"),
-        min_lon=Min("min_lon"),
-        max_lon=Max("max_lon"),
-    )
+    bounds = reference(jurisdiction).bounds
     m = JURISDICTION_MARGIN_DEGREES
-    if box["min_lat"] is not None and not (
-        box["min_lat"] - m <= lat <= box["max_lat"] + m
-        and box["min_lon"] - m <= lon <= box["max_lon"] + m
-    ):
-        raise ValidationError({"location": f"the point is outside {jurisdiction.name}"})
+    if bounds is not None:
+        min_lat, max_lat, min_lon, max_lon = bounds
+        if not (min_lat - m <= lat <= max_lat + m and min_lon - m <= lon <= max_lon + m):
+            raise ValidationError({"location": f"the point is outside {jurisdiction.name}"})
     return lat, lon
 
 
-@transaction.atomic
 def report_issue(
     *,
     jurisdiction: Jurisdiction,
@@ -124,7 +116,10 @@ def report_issue(
 ) -> Issue:
     """Validate and save a report, route it, set its deadlines and alert its reporter.
 
-    A point (lat, lon) is required unless an address or address id places the report."""
+    A point (lat, lon) is required unless an address or address id places the report.
+    Validation reads only cached reference data, so it runs before the transaction; the
+    writes are one transaction, and inside a caller's transaction they take no savepoint
+    of their own (an error rolls the caller back too)."""
     errors: dict[str, Any] = {}
     if len(photos) > MAX_PHOTOS:
         errors["photos"] = [f"at most {MAX_PHOTOS} photos"]
@@ -137,11 +132,8 @@ def report_issue(
                 photo_errors.extend(exc.messages)
         if photo_errors:
             errors["photos"] = photo_errors
-    issue_type = (
-        IssueType.objects.filter(jurisdiction=jurisdiction, code=issue_type_code, active=True)
-        .prefetch_related("questions")
-        .first()
-    )
+    known = reference(jurisdiction)
+    issue_type = known.issue_types.get(issue_type_code)
     if issue_type is None:
         errors["issue_type"] = [f"{issue_type_code!r} is not an issue type of {jurisdiction}"]
     else:
@@ -175,51 +167,58 @@ def report_issue(
     if errors:
         raise ValidationError(errors)
 
-    where = route(jurisdiction, issue_type, lat, lon)
-    issue = Issue(
-        jurisdiction=jurisdiction,
-        issue_type=issue_type,
-        answers=answers,
-        description=description.strip(),
-        address=address.strip(),
-        address_id=address_id.strip(),
-        media_url=media_url,
-        lat=lat,
-        lon=lon,
-        area=where.area,
-        unit=where.unit,
-        reporter=citizen_for(reporter),
-        source=source,
-        submitted_at=submitted_at or timekeeping.now(),
-    )
-    issue.updated_at = issue.submitted_at
-    apply_deadlines(issue, service_level_for(where.unit, issue_type), pauses=[])
-    issue.save()
-    for photo in photos:
-        Photo(issue=issue, uploaded_at=issue.submitted_at).image.save(
-            Path(photo.name or "photo").name, photo
+    with transaction.atomic(savepoint=False):
+        where = known.route(issue_type, lat, lon)
+        issue = Issue(
+            jurisdiction=jurisdiction,
+            issue_type=issue_type,
+            answers=answers,
+            description=description.strip(),
+            address=address.strip(),
+            address_id=address_id.strip(),
+            media_url=media_url,
+            lat=lat,
+            lon=lon,
+            area=where.area,
+            unit=where.unit,
+            reporter=citizen_for(reporter),
+            source=source,
+            submitted_at=submitted_at or timekeeping.now(),
         )
-    record(
-        issue=issue,
-        kind="reported",
-        actor_role="citizen",
-        to_value=Status.SUBMITTED,
-        at=issue.submitted_at,
-    )
-    record(
-        issue=issue,
-        kind="routed" if where.unit else "unrouted",
-        to_value=where.unit.name if where.unit else "dispatch centre",
-        at=issue.submitted_at,
-    )
-    if issue.reporter:
-        alert_citizens(
-            [issue.reporter], kind="issue_received", payload=deadline_payload(issue), issue=issue
+        issue.updated_at = issue.submitted_at
+        level = known.level(where.unit, issue_type)
+        apply_deadlines(issue, level, pauses=[], clock=known.clock(level) if level else None)
+        issue.save()
+        for photo in photos:
+            Photo(issue=issue, uploaded_at=issue.submitted_at).image.save(
+                Path(photo.name or "photo").name, photo
+            )
+        record_all(
+            new_event(
+                issue=issue,
+                kind="reported",
+                actor_role="citizen",
+                to_value=Status.SUBMITTED,
+                at=issue.submitted_at,
+            ),
+            new_event(
+                issue=issue,
+                kind="routed" if where.unit else "unrouted",
+                to_value=where.unit.name if where.unit else "dispatch centre",
+                at=issue.submitted_at,
+            ),
         )
-    if where.unit is not None and where.unit.is_external:
-        from civicdesk.forwarding.services import queue_forwarding  # forwarding uses issues
+        if issue.reporter:
+            alert_citizens(
+                [issue.reporter],
+                kind="issue_received",
+                payload=deadline_payload(issue),
+                issue=issue,
+            )
+        if where.unit is not None and where.unit.is_external:
+            from civicdesk.forwarding.services import queue_forwarding  # forwarding uses issues
 
-        queue_forwarding(issue)
+            queue_forwarding(issue)
     return issue
 
 

@@ -202,6 +202,10 @@ def test_identical_repeat_from_the_same_device_is_one_issue(api, city, api_key, 
     settings.OPEN311_REPEAT_WINDOW_SECONDS = 0
     api.post("requests.json", outage(api_key, device_id="phone-1"))
     assert Issue.objects.count() == 3
+    # Without a device (or a key), two identical reports are two residents' reports.
+    api.post("requests.json", outage(api_key))
+    api.post("requests.json", outage(api_key))
+    assert Issue.objects.count() == 5
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
