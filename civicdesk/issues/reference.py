@@ -16,9 +16,8 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Prefetch
-from shapely import prepare
+from shapely import STRtree
 from shapely.geometry import Point, shape
-from shapely.geometry.base import BaseGeometry
 
 from civicdesk.catalogue.models import IssueType, Question
 from civicdesk.places.models import Area, Jurisdiction
@@ -42,15 +41,17 @@ class Route:
 class Reference:
     issue_types: dict[str, IssueType]  # active ones by code, questions prefetched
     bounds: tuple[float, float, float, float] | None  # min_lat, max_lat, min_lon, max_lon
-    areas: tuple[tuple[BaseGeometry, Area], ...]  # prepared shapes, smallest first
+    areas: tuple[Area, ...]  # smallest first
+    shapes: STRtree  # the areas' shapes, in the same order
     units: tuple[tuple[BusinessUnit, frozenset[int], frozenset[int]], ...]  # areas, types
     levels: dict[tuple[int, int], ServiceLevel]  # by (unit id, issue type id)
     clocks: dict[int, WorkingCalendar]  # by calendar id
     loaded_at: float
 
     def areas_at(self, lat: float, lon: float) -> list[Area]:
-        point = Point(lon, lat)
-        return [area for geometry, area in self.areas if geometry.covers(point)]
+        """The areas covering the point, smallest first."""
+        found = self.shapes.query(Point(lon, lat), predicate="covered_by")
+        return [self.areas[i] for i in sorted(found)]
 
     def route(self, issue_type: IssueType, lat: float | None, lon: float | None) -> Route:
         """The unit covering this type at this point: one naming one of the point's areas
@@ -83,18 +84,12 @@ _lock = threading.Lock()
 
 def _load(jurisdiction_id: int) -> Reference:
     issue_types = IssueType.objects.filter(jurisdiction_id=jurisdiction_id, active=True)
-    # Areas are kept without their GeoJSON (deferred: reading it queries again); the
-    # parsed and prepared shapes answer which areas contain a point.
-    shapes = dict(
-        Area.objects.filter(jurisdiction_id=jurisdiction_id).values_list("id", "geometry")
-    )
-    areas = []
-    for area in Area.objects.filter(jurisdiction_id=jurisdiction_id).defer("geometry"):
-        geometry = shape(shapes[area.pk])
-        prepare(geometry)
-        areas.append((geometry, area))
-    areas.sort(key=lambda pair: pair[0].area)
-    boxes = [(a.min_lat, a.max_lat, a.min_lon, a.max_lon) for _, a in areas]
+    # Areas are kept without their GeoJSON (deferred: reading it queries again); a tree
+    # of their parsed shapes answers which areas contain a point.
+    of_jurisdiction = Area.objects.filter(jurisdiction_id=jurisdiction_id)
+    shapes = {pk: shape(geojson) for pk, geojson in of_jurisdiction.values_list("id", "geometry")}
+    areas = sorted(of_jurisdiction.defer("geometry"), key=lambda a: shapes[a.pk].area)
+    boxes = [(a.min_lat, a.max_lat, a.min_lon, a.max_lon) for a in areas]
     bounds = (
         (
             min(b[0] for b in boxes),
@@ -123,6 +118,7 @@ def _load(jurisdiction_id: int) -> Reference:
         },
         bounds=bounds,
         areas=tuple(areas),
+        shapes=STRtree([shapes[a.pk] for a in areas]),
         units=tuple(
             (
                 unit,

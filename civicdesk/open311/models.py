@@ -42,8 +42,9 @@ class Submission(models.Model):
     Idempotency-Key, or the same fields from the same device within a short window, get
     the first answer again) and holds the private client fields (device, account)."""
 
+    # Indexed by the composite indexes below, which start with it.
     application = models.ForeignKey(
-        ClientApplication, on_delete=models.CASCADE, related_name="submissions"
+        ClientApplication, on_delete=models.CASCADE, related_name="submissions", db_index=False
     )
     issue = models.OneToOneField(
         "issues.Issue", on_delete=models.CASCADE, related_name="open311_submission"
@@ -57,7 +58,14 @@ class Submission(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        indexes = [models.Index(fields=["application", "fingerprint", "created_at"])]
+        indexes = [
+            # Repeats without a key are looked for only from the same device.
+            models.Index(
+                fields=["application", "fingerprint", "created_at"],
+                name="submission_repeats",
+                condition=~Q(device_id=""),
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["application", "idempotency_key"],

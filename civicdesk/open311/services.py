@@ -129,6 +129,7 @@ def _earlier(
     since = timekeeping.now() - timedelta(seconds=settings.OPEN311_REPEAT_WINDOW_SECONDS)
     return (
         found.filter(application=application, fingerprint=fingerprint, created_at__gte=since)
+        .exclude(device_id="")  # the condition of the index that serves this
         .order_by("-created_at")
         .first()
     )
