@@ -116,10 +116,16 @@ def compare(label: str, ours: str, bare: str, args, script=None, bare_script=Non
         for side, found in runs.items()
     }
     result["ratio"] = result["ours"]["rate"] / result["bare"]["rate"]
+    # The machine's speed drifts (a shared virtual machine): each run of ours is also
+    # compared with the bare run just before it.
+    pairs = [o["rate"] / b["rate"] for o, b in zip(runs["ours"], runs["bare"], strict=True)]
+    result["pair_ratios"] = [round(r, 3) for r in pairs]
+    result["median_pair_ratio"] = statistics.median(pairs)
     print(
         f"{label}: Civic Desk {result['ours']['rate']:.0f}/s (runs {result['ours']['runs']}), "
         f"bare {result['bare']['rate']:.0f}/s (runs {result['bare']['runs']}), "
-        f"ratio {result['ratio']:.2f}"
+        f"ratio of medians {result['ratio']:.2f}, "
+        f"median of paired ratios {result['median_pair_ratio']:.2f} {result['pair_ratios']}"
     )
     return result
 
