@@ -104,10 +104,8 @@ def fill(issues: int) -> None:
     print(f"{issues:,} issues written in {time.perf_counter() - started:.0f} s")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--issues", type=int, default=1_000_000)
-    args = parser.parse_args()
+def prepare(issues: int) -> None:
+    """Create the database of DATABASE_URL if needed, set Django up and fill it."""
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
         sys.exit("Set DATABASE_URL to a PostgreSQL database (it is created if missing).")
@@ -115,7 +113,13 @@ def main() -> None:
     import django
 
     django.setup()
-    fill(args.issues)
+    fill(issues)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--issues", type=int, default=1_000_000)
+    prepare(parser.parse_args().issues)
 
 
 if __name__ == "__main__":

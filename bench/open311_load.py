@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.open311_settings"
 
-from bench.million import create_database, fill  # noqa: E402
+from bench.million import prepare  # noqa: E402
 
 POST_SCRIPT = """
 counter = 0
@@ -139,14 +139,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--only", choices=["get", "post"], help="run one of the two pairs")
     args = parser.parse_args()
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        sys.exit("Set DATABASE_URL to a PostgreSQL database (it is created if missing).")
-    create_database(url)
-    import django
-
-    django.setup()
-    fill(args.issues)
+    prepare(args.issues)
 
     from civicdesk.catalogue.models import IssueType
     from civicdesk.issues.models import Issue
