@@ -129,12 +129,23 @@ def _raise_levels(now: datetime, clock: str) -> Counter:
 
 
 def _insert_select(model, columns: list[str], rows: QuerySet) -> int:
-    """INSERT INTO model (columns) SELECT …: Django has no INSERT … SELECT."""
+    """INSERT INTO model (columns) SELECT …: Django has no INSERT … SELECT.
+
+    The rows are those not yet in the table (NOT EXISTS on the same table). Planning on
+    an empty or freshly grown table, PostgreSQL may check that with a nested loop over the
+    table, which then re-reads every row the statement has inserted so far: a backlog of
+    450,000 issues took minutes. A hash anti-join reads the table once."""
     sql, params = rows.query.sql_with_params()
     names = ", ".join(model._meta.get_field(c).column for c in columns)
+    postgres = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
+        if postgres:
+            cursor.execute("SET LOCAL enable_nestloop = off")
         cursor.execute(f"INSERT INTO {model._meta.db_table} ({names}) {sql}", params)
-        return cursor.rowcount
+        inserted = cursor.rowcount
+        if postgres:
+            cursor.execute("SET LOCAL enable_nestloop TO DEFAULT")
+        return inserted
 
 
 def _constants(rows: QuerySet, **values) -> QuerySet:
