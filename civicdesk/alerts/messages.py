@@ -26,6 +26,7 @@ HEADLINES = {
     "issue_reopened": _("Issue #%(issue)s was reopened: it is not fixed."),
     "issue_resolved": _("Issue #%(issue)s (%(issue_type)s) is resolved. Was it fixed?"),
     "activity_updated": _("Work on issue #%(issue)s: %(title)s is now %(status)s."),
+    "issue_updated": _("Issue #%(issue)s: %(note)s"),
     "feedback_reminder": _("Issue #%(issue)s was resolved. Tell us if it was fixed."),
     "response_at_risk": _("Issue #%(issue)s will miss its response deadline soon."),
     "response_breached": _("Issue #%(issue)s missed its response deadline."),
@@ -61,6 +62,7 @@ def _headline(alert: Alert) -> str:
         "title": "",
         "status": "",
         "clock": "",
+        "note": "",
     }
     fields |= {k: v for k, v in alert.payload.items() if isinstance(v, str | int)}
     try:

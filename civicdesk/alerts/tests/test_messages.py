@@ -1,0 +1,20 @@
+"""Composing messages: a provider's note reaches the citizen in words, not as "news"."""
+
+from civicdesk.alerts.messages import SMS_LIMIT, compose
+from civicdesk.alerts.models import Alert
+
+
+def test_a_providers_update_says_what_the_provider_wrote():
+    alert = Alert(kind="issue_updated", issue_id=42, payload={"note": "Crew on site at Jeppe St"})
+    message = compose([alert], "en", unsubscribe_url=None)
+    assert message.headline == "Issue #42: Crew on site at Jeppe St"
+    assert message.sms.endswith("/issues/42/")
+    assert "Crew on site at Jeppe St" in message.sms
+
+
+def test_a_long_note_is_shortened_for_sms_but_keeps_the_link():
+    alert = Alert(kind="issue_updated", issue_id=7, payload={"note": "Cable fault. " * 40})
+    message = compose([alert], "en", unsubscribe_url=None)
+    assert len(message.sms) <= SMS_LIMIT
+    assert message.sms.endswith("/issues/7/")
+    assert "Cable fault. " * 40 in message.text
