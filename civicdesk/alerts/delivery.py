@@ -43,37 +43,28 @@ def has_due_alerts() -> bool:
 
 
 def claim(limit: int, now: datetime) -> list[Alert]:
-    """Take up to `limit` due alerts (and the pending alerts sharing their recipient and
-    digest key) for this worker alone."""
+    """Take up to `limit` due alerts, and the rest of their digests (a recipient's alerts
+    sharing a digest key), for this worker alone."""
     token = secrets.token_hex(8)
-    ids = list(
+    picked = list(
         Alert.objects.filter(_claimable(now))
         .order_by("next_attempt_at", "id")
-        .values_list("id", flat=True)[:limit]
+        .values_list("id", "citizen_id", "digest_key")[:limit]
     )
-    if not ids:
+    if not picked:
         return []
-    mark = {"state": State.SENDING, "claimed_at": now, "claim": token}
-    # The condition is checked again under the row lock: of two workers, one wins each row.
-    Alert.objects.filter(_claimable(now), id__in=ids).update(**mark)
-    keys = set(
-        Alert.objects.filter(id__in=ids, claim=token, citizen__isnull=False)
-        .exclude(digest_key="")
-        .values_list("citizen_id", "digest_key")
+    together = Q(id__in=[pk for pk, _, _ in picked])
+    for citizen_id, digest_key in {(c, d) for _, c, d in picked if c and d}:
+        together |= Q(citizen_id=citizen_id, digest_key=digest_key)
+    # One statement, its condition checked again under each row's lock: of two workers
+    # one wins each alert, and a digest is never split between them (each would send its
+    # part as a message of its own).
+    Alert.objects.filter(_claimable(now)).filter(together).update(
+        state=State.SENDING, claimed_at=now, claim=token
     )
-    if keys:
-        siblings = list(
-            Alert.objects.filter(
-                state=State.PENDING,
-                next_attempt_at__lte=now,
-                citizen_id__in={c for c, _ in keys},
-                digest_key__in={d for _, d in keys},
-            ).values_list("id", flat=True)
-        )
-        Alert.objects.filter(id__in=siblings, state=State.PENDING).update(**mark)
-        ids += siblings
     return list(
-        Alert.objects.filter(id__in=ids, claim=token)
+        # The partial index on claimed_at (alerts being sent) finds them.
+        Alert.objects.filter(state=State.SENDING, claimed_at=now, claim=token)
         .select_related("citizen__alert_preference", "user", "unit", "issue")
         .prefetch_related("citizen__push_subscriptions")
         .order_by("id")

@@ -152,6 +152,22 @@ def test_one_citizen_following_five_issues_gets_one_message_for_the_completion(
     assert not Alert.objects.exclude(state="sent").exists()
 
 
+def test_a_claim_takes_a_digest_whole_so_two_workers_cannot_split_it(
+    wards, electricity, programme, staff, reporter
+):
+    issues = [report_outage(electricity.jurisdiction, reporter) for _ in range(5)]
+    activity = create_activity(programme, staff, title="Replace the transformer")
+    link_issues(activity, issues, staff)
+    Alert.objects.update(state="sent")
+    update_activity(activity, staff, status=ActivityStatus.COMPLETED)
+    now = timekeeping.now()
+    # A worker that asks for one alert gets the other four of that digest with it.
+    first = claim(1, now)
+    assert [a.kind for a in first] == ["issue_resolved"] * 5
+    assert len({(a.citizen_id, a.digest_key) for a in first}) == 1
+    assert claim(10, now) == []
+
+
 def test_a_muted_issue_sends_nothing(smtp, wards, electricity, reporter):
     issue = report_outage(electricity.jurisdiction, reporter)
     mute_issue(issue.reporter, issue)
