@@ -178,6 +178,8 @@ VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
 VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY", "")
 VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:alerts@civicdesk.local")
 SLA_WATCH_SECONDS = float(os.environ.get("SLA_WATCH_SECONDS", "60"))
+# How often workers send due forwardings and pull outside providers' updates.
+PROVIDER_PULL_SECONDS = float(os.environ.get("PROVIDER_PULL_SECONDS", "300"))
 # Resolved issues close after the feedback window; followers get one reminder before.
 FEEDBACK_WINDOW_HOURS = float(os.environ.get("FEEDBACK_WINDOW_HOURS", "168"))
 FEEDBACK_REMINDER_HOURS = float(os.environ.get("FEEDBACK_REMINDER_HOURS", "72"))

@@ -268,6 +268,11 @@ def _apply_pulled(forwarding: Forwarding, entry: dict, parse) -> int:
     return int(apply_update(forwarding, update))
 
 
+def has_active_providers() -> bool:
+    """Whether the periodic pull has anyone to ask (the scheduler's cheap check)."""
+    return Provider.objects.filter(active=True).exists()
+
+
 def pull_all_updates() -> dict[str, int]:
     """The periodic job: send what is due, then pull every active Open311 provider. One
     provider being down does not stop the others."""

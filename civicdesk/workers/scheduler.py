@@ -42,6 +42,12 @@ PERIODIC = (
         "civicdesk.alerts.delivery.has_due_alerts",
     ),
     Periodic("sla_watch", "civicdesk.slawatch.tasks.sla_watch", "SLA_WATCH_SECONDS"),
+    Periodic(
+        "provider_updates",
+        "civicdesk.forwarding.tasks.pull_provider_updates",
+        "PROVIDER_PULL_SECONDS",
+        "civicdesk.forwarding.services.has_active_providers",
+    ),
 )
 
 

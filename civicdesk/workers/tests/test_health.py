@@ -6,6 +6,8 @@ from django_tasks_db.models import DBTaskResult
 
 from civicdesk.accounts.models import Citizen
 from civicdesk.alerts.models import Alert
+from civicdesk.forwarding.models import Provider
+from civicdesk.units.models import BusinessUnit
 from civicdesk.workers.models import WorkerHeartbeat
 from civicdesk.workers.scheduler import beat, tick
 
@@ -58,3 +60,18 @@ def test_a_periodic_run_is_enqueued_once_whichever_scheduler_ticks(db, settings)
         "sla_watch",
     ]
     assert DBTaskResult.objects.count() == 5
+
+
+def test_providers_are_pulled_periodically_once_there_is_one(db, jurisdiction, settings):
+    now = timezone.now()
+    assert "provider_updates" not in tick(now)
+    unit = BusinessUnit.objects.create(
+        jurisdiction=jurisdiction, name="City Power", slug="city-power", is_external=True
+    )
+    Provider.objects.create(unit=unit, endpoint="http://127.0.0.1:9/open311/v2/", api_key="k")
+    assert "provider_updates" in tick(now)
+    assert "provider_updates" not in tick(now + timedelta(seconds=1))
+    later = now + timedelta(seconds=settings.PROVIDER_PULL_SECONDS)
+    assert "provider_updates" in tick(later)
+    queued = DBTaskResult.objects.filter(task_path__endswith="pull_provider_updates")
+    assert queued.count() == 2
