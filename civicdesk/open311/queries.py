@@ -63,40 +63,32 @@ def _statuses(data: QueryDict) -> Q:
     return Q()
 
 
-def _near(data: QueryDict) -> Q:
+def _near(issues: QuerySet[Issue], data: QueryDict) -> QuerySet[Issue]:
     """`bbox`, or `lat`/`long` with `radius` in metres: a local flat-earth distance, exact
-    enough within tens of kilometres and plain arithmetic on every database."""
-    found = Q()
+    enough within tens of kilometres and plain arithmetic on every database; the circle's
+    box first, so an index on (lat, lon) can narrow it."""
     box = params.bounding_box(data)
     if box:
         west, south, east, north = box
-        found &= Q(lon__gte=west, lon__lte=east, lat__gte=south, lat__lte=north)
+        issues = issues.filter(lon__gte=west, lon__lte=east, lat__gte=south, lat__lte=north)
     lat = params.number(data, "lat", -90, 90)
     lon = params.number(data, "long", -180, 180)
     radius = params.number(data, "radius", 1, MAX_RADIUS_METRES)
     if (lat is None) != (lon is None) or (radius is not None and lat is None):
         raise Open311Error(400, "a point search needs lat and long (radius is optional)")
-    if lat is not None:
-        radius = radius or 1000
-        lon_scale = METRES_PER_DEGREE_LON_AT_EQUATOR * math.cos(math.radians(lat))
-        dlat, dlon = radius / METRES_PER_DEGREE_LAT, radius / max(lon_scale, 1.0)
-        found &= Q(
-            lat__gte=lat - dlat, lat__lte=lat + dlat, lon__gte=lon - dlon, lon__lte=lon + dlon
-        )
-        found &= Q(distance_squared__lte=radius * radius)
-    return found
-
-
-def _with_distance(issues: QuerySet[Issue], data: QueryDict) -> QuerySet[Issue]:
-    lat = params.number(data, "lat", -90, 90)
-    lon = params.number(data, "long", -180, 180)
-    if lat is None or lon is None:
+    if lat is None:
         return issues
+    radius = radius or 1000
     lon_scale = METRES_PER_DEGREE_LON_AT_EQUATOR * math.cos(math.radians(lat))
+    dlat, dlon = radius / METRES_PER_DEGREE_LAT, radius / max(lon_scale, 1.0)
     dy = (F("lat") - Value(lat)) * Value(float(METRES_PER_DEGREE_LAT))
     dx = (F("lon") - Value(lon)) * Value(lon_scale)
-    return issues.annotate(
-        distance_squared=ExpressionWrapper(dx * dx + dy * dy, output_field=FloatField())
+    return (
+        issues.filter(
+            lat__gte=lat - dlat, lat__lte=lat + dlat, lon__gte=lon - dlon, lon__lte=lon + dlon
+        )
+        .alias(distance_squared=ExpressionWrapper(dx * dx + dy * dy, output_field=FloatField()))
+        .filter(distance_squared__lte=radius * radius)
     )
 
 
@@ -133,7 +125,7 @@ def find_requests(jurisdiction: Jurisdiction, data: QueryDict) -> list[dict[str,
         if dated or not (updated_after or updated_before):
             start, end = date_window(data, zone, MAX_SPAN)
             issues = issues.filter(submitted_at__gte=start, submitted_at__lte=end)
-        issues = _with_distance(issues, data).filter(_statuses(data), _near(data))
+        issues = _near(issues.filter(_statuses(data)), data)
     offset = (page - 1) * page_size
     return request_items(issues.order_by("-submitted_at", "-id")[offset : offset + page_size], zone)
 

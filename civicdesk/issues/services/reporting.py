@@ -82,14 +82,15 @@ def citizen_for(contact: Contact | Citizen | None) -> Citizen | None:
     return citizen
 
 
-def _validate_location(jurisdiction: Jurisdiction, lat: Any, lon: Any) -> tuple[float, float]:
+def _validate_location(
+    jurisdiction: Jurisdiction, bounds: tuple | None, lat: Any, lon: Any
+) -> tuple[float, float]:
     try:
         lat, lon = float(lat), float(lon)
     except (TypeError, ValueError) as exc:
         raise ValidationError({"location": "latitude and longitude must be numbers"}) from exc
     if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
         raise ValidationError({"location": "not a valid WGS84 latitude and longitude"})
-    bounds = reference(jurisdiction).bounds
     m = JURISDICTION_MARGIN_DEGREES
     if bounds is not None:
         min_lat, max_lat, min_lon, max_lon = bounds
@@ -145,7 +146,7 @@ def report_issue(
     by_address = lat is None and lon is None and bool(address.strip() or address_id.strip())
     if not by_address:
         try:
-            lat, lon = _validate_location(jurisdiction, lat, lon)
+            lat, lon = _validate_location(jurisdiction, known.bounds, lat, lon)
         except ValidationError as exc:
             errors.update(exc.message_dict)
     if len(description) > 4000:
