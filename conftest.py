@@ -24,6 +24,8 @@ from civicdesk.units.models import (
     WorkingHours,
 )
 
+pytest_plugins = ["civicdesk.testing.browser"]
+
 WARDS_FILE = Path(__file__).parent / "civicdesk" / "demo" / "data" / "jhb_wards_2020.geojson"
 # Points inside real City of Johannesburg wards (2020 demarcation).
 CARLTON_CENTRE = (-26.2056, 28.0470)  # ward 124 (79800124)

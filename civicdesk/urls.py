@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
+from civicdesk.api import api
 from civicdesk.health import health
 from civicdesk.workers.health import health_details
 
@@ -9,11 +9,15 @@ admin.site.site_header = "Civic Desk configuration"
 admin.site.site_title = "Civic Desk"
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
     path("health/details/", health_details, name="health-details"),
     path("alerts/", include("civicdesk.alerts.urls")),
     path("live/", include("civicdesk.live.urls")),
     path("open311/v2/", include("civicdesk.open311.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("staff/", include("civicdesk.backoffice.urls")),
+    path("reports/", include("civicdesk.reports.urls")),
+    path("", include("civicdesk.citizens.urls")),
 ]

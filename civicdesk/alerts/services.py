@@ -10,15 +10,26 @@ from django.db.models import QuerySet
 from civicdesk import timekeeping
 from civicdesk.accounts.models import AlertChannel, Citizen
 from civicdesk.alerts.models import Alert
+from civicdesk.following.models import Follow
 from civicdesk.issues.models import Issue, Push
+from civicdesk.rows import insert
 
 
 def alert_citizens(
     citizens: Iterable[Citizen], *, kind: str, payload: dict, issue=None, activity=None
 ) -> list[Alert]:
     """One alert per citizen who wants alerts, on the channel they chose."""
+    alerts = new_alerts(citizens, kind=kind, payload=payload, issue=issue, activity=activity)
+    insert(alerts)
+    return alerts
+
+
+def new_alerts(
+    citizens: Iterable[Citizen], *, kind: str, payload: dict, issue=None, activity=None
+) -> list[Alert]:
+    """The alerts `alert_citizens` writes, not yet written."""
     now = timekeeping.now()
-    alerts = [
+    return [
         Alert(
             citizen=citizen,
             channel=citizen.alert_channel,
@@ -32,14 +43,16 @@ def alert_citizens(
         for citizen in {c.pk: c for c in citizens}.values()
         if citizen.alert_channel != AlertChannel.NONE
     ]
-    return Alert.objects.bulk_create(alerts)
 
 
 def followers(issue: Issue) -> list[Citizen]:
-    """The reporter and the pushers of an issue, in one query."""
+    """The reporter, the pushers and the other followers of an issue, in one query."""
     pushed = Push.objects.filter(issue=issue).values("citizen_id")
+    followed = Follow.objects.filter(issue=issue).values("citizen_id")
     return list(
-        Citizen.objects.filter(reported_issues=issue) | Citizen.objects.filter(id__in=pushed)
+        Citizen.objects.filter(reported_issues=issue)
+        | Citizen.objects.filter(id__in=pushed)
+        | Citizen.objects.filter(id__in=followed)
     )
 
 
@@ -73,10 +86,12 @@ def alert_followers_of_issues(
 ) -> int:
     """One alert per (issue, follower) of `issues` in one INSERT … SELECT, so the number of
     queries does not grow with the number of issues or followers. UNION ALL is safe: a
-    reporter never pushes their own issue and a citizen pushes an issue once."""
+    reporter never pushes their own issue, a citizen pushes an issue once, and a Follow
+    row counts only for a citizen who neither reported nor pushed the issue."""
     ids_sql, ids_params = issues.values("id").query.sql_with_params()
     issue_table = Issue._meta.db_table
     push_table = Push._meta.db_table
+    follow_table = Follow._meta.db_table
     citizen_table = Citizen._meta.db_table
     stamp = connection.ops.adapt_datetimefield_value(at)  # raw SQL: store as Django does
     payload_sql = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
@@ -88,7 +103,13 @@ def alert_followers_of_issues(
         f" FROM (SELECT i.id AS issue_id, i.reporter_id AS citizen_id FROM {issue_table} i"
         f" WHERE i.reporter_id IS NOT NULL AND i.id IN ({ids_sql})"
         f" UNION ALL SELECT p.issue_id, p.citizen_id FROM {push_table} p"
-        f" WHERE p.issue_id IN ({ids_sql})) f"
+        f" WHERE p.issue_id IN ({ids_sql})"
+        f" UNION ALL SELECT w.issue_id, w.citizen_id FROM {follow_table} w"
+        f" JOIN {issue_table} wi ON wi.id = w.issue_id"
+        f" WHERE w.issue_id IN ({ids_sql})"
+        f" AND (wi.reporter_id IS NULL OR wi.reporter_id <> w.citizen_id)"
+        f" AND NOT EXISTS (SELECT 1 FROM {push_table} wp"
+        f" WHERE wp.issue_id = w.issue_id AND wp.citizen_id = w.citizen_id)) f"
         f" JOIN {citizen_table} c ON c.id = f.citizen_id WHERE c.alert_channel <> %s"
     )
     params = [
@@ -99,6 +120,7 @@ def alert_followers_of_issues(
         Alert.State.PENDING,
         stamp,
         stamp,
+        *ids_params,
         *ids_params,
         *ids_params,
         AlertChannel.NONE,

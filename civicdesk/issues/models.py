@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from civicdesk.accounts.models import Citizen
@@ -31,6 +31,19 @@ OPEN_STATUSES = (
 )
 # Statuses no activity or staff action moves on from, except feedback on a resolution.
 FINAL_STATUSES = (Status.CLOSED, Status.DUPLICATE, Status.REJECTED)
+
+
+# Stopped clocks of issues with a service level whose working time is still to be measured.
+RESPONSE_UNMEASURED = Q(responded_at__isnull=False, service_level__isnull=False) & (
+    Q(response_measured_level__isnull=True)
+    | Q(response_measured_level__lt=F("service_level"))
+    | Q(response_measured_level__gt=F("service_level"))
+)
+RESOLUTION_UNMEASURED = Q(resolved_at__isnull=False, service_level__isnull=False) & (
+    Q(resolution_measured_for__isnull=True)
+    | Q(resolution_measured_for__lt=F("resolved_at"))
+    | Q(resolution_measured_for__gt=F("resolved_at"))
+)
 
 
 class Source(models.TextChoices):
@@ -103,6 +116,22 @@ class Issue(models.Model):
     response_met = models.BooleanField(null=True, blank=True)
     resolution_met = models.BooleanField(null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Working time each clock ran (on the service level's calendar, less its pauses),
+    # measured once the clock stops (`reports.working_time`, called by the SLA watch) so
+    # that reports aggregate it in SQL. Each remembers what it measured: a re-route after
+    # the response (another level) or a new resolution after a reopening is measured again.
+    response_working_seconds = models.PositiveIntegerField(null=True, blank=True)
+    response_measured_level = models.ForeignKey(
+        ServiceLevel,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    resolution_working_seconds = models.PositiveIntegerField(null=True, blank=True)
+    resolution_measured_for = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -113,6 +142,17 @@ class Issue(models.Model):
             models.Index(fields=["issue_type", "submitted_at"]),
             models.Index(fields=["lat", "lon"]),
             models.Index(fields=["updated_at"]),
+            # The public list's two orders, read backwards and paged by keyset.
+            models.Index(fields=["submitted_at", "id"], name="issue_newest"),
+            models.Index(fields=["push_count", "id"], name="issue_most_pushed"),
+            # The public map's default view (open issues) counted into grid cells from the
+            # index alone, without reading the table's rows.
+            models.Index(
+                fields=["lat", "lon"],
+                include=["issue_type", "id"],
+                name="issue_open_on_map",
+                condition=Q(status__in=OPEN_STATUSES),
+            ),
             models.Index(
                 fields=["response_due"],
                 name="issue_awaiting_response",
@@ -122,6 +162,14 @@ class Issue(models.Model):
                 fields=["resolution_due"],
                 name="issue_awaiting_resolution",
                 condition=Q(resolved_at__isnull=True, resolution_due__isnull=False),
+            ),
+            # Stopped clocks whose working time is not measured yet, or measured for an
+            # earlier level or resolution: the SLA watch reads a batch of them each sweep.
+            models.Index(
+                fields=["id"], name="issue_response_unmeasured", condition=RESPONSE_UNMEASURED
+            ),
+            models.Index(
+                fields=["id"], name="issue_resolution_unmeasured", condition=RESOLUTION_UNMEASURED
             ),
         ]
         constraints = [

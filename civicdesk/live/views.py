@@ -15,9 +15,10 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
 from civicdesk.issues.models import Issue
-from civicdesk.live.feed import Waiter, channel_names
+from civicdesk.live.feed import Waiter, channel_names, public_events_of_issue
 from civicdesk.timeline.models import Event
-from civicdesk.units.models import BusinessUnit, Membership
+from civicdesk.units.access import scope_of
+from civicdesk.units.models import BusinessUnit
 
 BATCH = 100
 
@@ -25,6 +26,7 @@ BATCH = 100
 def public_event(event: Event) -> dict:
     return {
         "issue": event.issue_id,
+        "activity": event.activity_id,
         "kind": event.kind,
         "from": event.from_value,
         "to": event.to_value,
@@ -47,8 +49,14 @@ def _cursor(request: HttpRequest, events: QuerySet[Event]) -> int:
 
 
 def _stream(
-    events: QuerySet[Event], cursor: int, channels: list[str], shape: Callable[[Event], dict]
+    events: QuerySet[Event],
+    cursor: int,
+    channels: list[str],
+    shape: Callable[[Event], dict],
+    relink: Callable[[], tuple[QuerySet[Event], list[str]]] | None = None,
 ) -> Iterator[str]:
+    """Send the events after `cursor`, then wait for more. When the issue's links to
+    activities change, `relink` gives the events and channels to follow from then on."""
     waiter = Waiter(channels)
     started = last_sent = time.monotonic()
     try:
@@ -58,6 +66,9 @@ def _stream(
             for event in batch:
                 cursor = event.pk
                 yield f"id: {event.pk}\nevent: {event.kind}\ndata: {json.dumps(shape(event))}\n\n"
+            if relink and any(e.kind in ("linked", "unlinked") for e in batch):
+                events, more = relink()
+                waiter.listen(more)
             if batch:
                 last_sent = time.monotonic()
                 continue
@@ -79,19 +90,22 @@ def _response(stream: Iterator[str]) -> StreamingHttpResponse:
 
 @require_GET
 def issue_events(request: HttpRequest, issue_id: int) -> StreamingHttpResponse:
+    """An issue's public timeline, with the public events of its activities."""
     issue = get_object_or_404(Issue, pk=issue_id)
-    events = Event.objects.filter(issue_id=issue.pk, public=True)
+
+    def relink() -> tuple[QuerySet[Event], list[str]]:
+        events, activity_ids = public_events_of_issue(issue.pk)
+        return events, channel_names(issue.pk, None, activity_ids)
+
+    events, channels = relink()
     cursor = _cursor(request, events)
-    return _response(_stream(events, cursor, channel_names(issue.pk, None), public_event))
+    return _response(_stream(events, cursor, channels, public_event, relink))
 
 
 @require_GET
 def unit_events(request: HttpRequest, unit_id: int) -> StreamingHttpResponse:
     unit = get_object_or_404(BusinessUnit, pk=unit_id)
-    user = request.user
-    if not user.is_authenticated or not (
-        user.is_superuser or Membership.objects.filter(user=user, programme__unit=unit).exists()
-    ):
+    if not scope_of(request.user).covers_unit(unit):
         raise PermissionDenied
     events = Event.objects.filter(issue__unit_id=unit.pk)
     cursor = _cursor(request, events)

@@ -116,9 +116,12 @@ def _earlier(
 ) -> Submission | None:
     """The first submission this one repeats: the same Idempotency-Key, or without a key
     the same fields from the same device within the repeat window."""
-    found = Submission.objects.select_related("issue")
     if idempotency_key:
-        earlier = found.filter(application=application, idempotency_key=idempotency_key).first()
+        earlier = (
+            Submission.objects.select_related("issue")
+            .filter(application=application, idempotency_key=idempotency_key)
+            .first()
+        )
         if earlier is not None and earlier.fingerprint != fingerprint:
             raise ValidationError(
                 {"Idempotency-Key": "this key was already used for a different request"}
@@ -128,7 +131,8 @@ def _earlier(
         return None
     since = timekeeping.now() - timedelta(seconds=settings.OPEN311_REPEAT_WINDOW_SECONDS)
     return (
-        found.filter(application=application, fingerprint=fingerprint, created_at__gte=since)
+        Submission.objects.select_related("issue")
+        .filter(application=application, fingerprint=fingerprint, created_at__gte=since)
         .exclude(device_id="")  # the condition of the index that serves this
         .order_by("-created_at")
         .first()
@@ -157,9 +161,18 @@ def submit_request(
     if earlier is not None:
         return earlier, False
     name = f"{data.first_name.strip()} {data.last_name.strip()}".strip()
+    submission = Submission(
+        application=application,
+        idempotency_key=idempotency_key,
+        fingerprint=fingerprint,
+        device_id=data.device_id,
+        account_id=data.account_id,
+        token=secrets.token_hex(16),
+        created_at=timekeeping.now(),
+    )
     try:
         with transaction.atomic():
-            issue = report_issue(
+            report_issue(
                 jurisdiction=jurisdiction,
                 issue_type_code=data.service_code,
                 lat=data.lat,
@@ -172,16 +185,7 @@ def submit_request(
                 reporter=Contact(name=name, email=data.email, phone=data.phone),
                 photos=list(photos),
                 source=Source.OPEN311,
-            )
-            submission = Submission.objects.create(
-                application=application,
-                issue=issue,
-                idempotency_key=idempotency_key,
-                fingerprint=fingerprint,
-                device_id=data.device_id,
-                account_id=data.account_id,
-                token=secrets.token_hex(16),
-                created_at=issue.submitted_at,
+                attached=[submission],
             )
     except IntegrityError:
         # A concurrent retry with the same key won the race on the unique constraint:

@@ -17,6 +17,7 @@ from civicdesk import timekeeping
 from civicdesk.accounts.models import User
 from civicdesk.alerts.services import alert_followers_of_issues, alert_staff_of_issues
 from civicdesk.issues.models import OPEN_STATUSES, Issue, Status
+from civicdesk.reports.working_time import measure_working_times
 from civicdesk.sla.clock import WorkingCalendar
 from civicdesk.slawatch.models import (
     Clock,
@@ -247,4 +248,7 @@ def sweep(now: datetime | None = None) -> Counter:
         counts += _raise_levels(now, clock)
     counts["escalated"] = _escalate(now)
     counts += _remind_and_close(now)
+    # Clocks that stopped since: their working time, for reports (not counted: it is
+    # bookkeeping, nobody is told).
+    measure_working_times()
     return +counts

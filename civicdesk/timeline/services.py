@@ -7,6 +7,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from civicdesk import timekeeping
+from civicdesk.rows import insert
 from civicdesk.timeline.models import Event
 
 
@@ -48,7 +49,7 @@ def record(**fields: Any) -> Event:
 
 def record_all(*events: Event) -> None:
     """Write several new events in one statement."""
-    Event.objects.bulk_create(events)
+    insert(events)
 
 
 def record_for_issues(

@@ -3,17 +3,25 @@
 from civicdesk.issues.services.feedback import give_feedback
 from civicdesk.issues.services.handling import (
     acknowledge,
+    add_note,
     answer_info,
     merge_duplicate,
     reject,
     request_info,
     reroute,
 )
-from civicdesk.issues.services.reporting import Contact, citizen_for, push, report_issue
+from civicdesk.issues.services.reporting import (
+    Contact,
+    citizen_for,
+    push,
+    report_issue,
+    unpush,
+)
 
 __all__ = [
     "Contact",
     "acknowledge",
+    "add_note",
     "answer_info",
     "citizen_for",
     "give_feedback",
@@ -23,4 +31,5 @@ __all__ = [
     "report_issue",
     "request_info",
     "reroute",
+    "unpush",
 ]

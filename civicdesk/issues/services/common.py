@@ -31,8 +31,8 @@ def lock_issue(issue: Issue) -> Issue:
 
 
 def deadline_payload(issue: Issue) -> dict[str, Any]:
+    """What an alert about the issue's deadlines says (its issue is the alert's own)."""
     return {
-        "issue": issue.pk,
         "issue_type": issue.issue_type.name,
         "status": issue.status,
         "response_due": issue.response_due.isoformat() if issue.response_due else None,

@@ -1,4 +1,4 @@
-"""Staff and dispatch handling an issue: acknowledge, re-route, reject, merge, ask."""
+"""Staff and dispatch handling an issue: acknowledge, re-route, reject, merge, ask, note."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,6 +26,7 @@ from civicdesk.issues.services.common import (
     set_status,
     transition_error,
 )
+from civicdesk.timeline.models import Event
 from civicdesk.timeline.services import record
 from civicdesk.units.models import BusinessUnit
 
@@ -42,6 +43,22 @@ def acknowledge(issue: Issue, actor: User, note: str = "") -> Issue:
     issue.save(update_fields=fields)
     alert_followers(issue, kind="issue_acknowledged", payload=deadline_payload(issue))
     return issue
+
+
+def add_note(issue: Issue, actor: User, note: str) -> Event:
+    """An internal note on an issue: staff and dispatch read it, citizens never do."""
+    if not note.strip():
+        raise ValidationError({"note": "the note is empty"})
+    if len(note) > 4000:
+        raise ValidationError({"note": "at most 4,000 characters"})
+    return record(
+        issue=issue,
+        kind="note",
+        actor=actor,
+        actor_role=actor_role(actor),
+        note=note.strip(),
+        public=False,
+    )
 
 
 @transaction.atomic

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class BackofficeConfig(AppConfig):
+    """Where staff work: unit inboxes, activities and the dispatch centre, as pages and as
+    JSON API operations."""
+
+    name = "civicdesk.backoffice"
+
+    def ready(self) -> None:
+        from civicdesk.backoffice import api  # noqa: F401  registers operations on civicdesk.api

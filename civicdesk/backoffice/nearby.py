@@ -1,0 +1,65 @@
+"""Distances between points on the map, in SQL on the indexed lat/lon columns (no GIS).
+
+At a city's scale the earth is flat enough: a bounding box narrows the rows by the
+(lat, lon) index, and an equirectangular distance orders them."""
+
+import math
+
+from django.db.models import Avg, ExpressionWrapper, F, FloatField, Q, QuerySet, Value
+
+from civicdesk.issues.models import Issue
+
+METRES_PER_DEGREE = 111_320.0
+
+
+def box(lat: float, lon: float, metres: float, prefix: str = "") -> Q:
+    """Points within `metres` of (lat, lon) on both axes (a square around the circle)."""
+    dlat = metres / METRES_PER_DEGREE
+    dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
+    return Q(
+        **{
+            f"{prefix}lat__gte": lat - dlat,
+            f"{prefix}lat__lte": lat + dlat,
+            f"{prefix}lon__gte": lon - dlon,
+            f"{prefix}lon__lte": lon + dlon,
+        }
+    )
+
+
+def squared_distance(lat: float, lon: float, lat_field: str = "lat", lon_field: str = "lon"):
+    """An expression ordering rows by distance from (lat, lon), in squared degrees."""
+    shrink = math.cos(math.radians(lat)) ** 2
+    dlat = F(lat_field) - Value(lat)
+    dlon = F(lon_field) - Value(lon)
+    return ExpressionWrapper(dlat * dlat + Value(shrink) * dlon * dlon, output_field=FloatField())
+
+
+def metres(squared: float | None) -> int | None:
+    """The distance in metres for a value of `squared_distance`."""
+    return None if squared is None else round(math.sqrt(max(squared, 0)) * METRES_PER_DEGREE)
+
+
+def distance_between(lat: float, lon: float, other_lat: float, other_lon: float) -> int:
+    """Metres between two points, by the same flat-earth measure as `squared_distance`."""
+    dlat = other_lat - lat
+    dlon = (other_lon - lon) * math.cos(math.radians(lat))
+    return metres(dlat * dlat + dlon * dlon)
+
+
+def centre_of(issues: QuerySet[Issue]) -> tuple[float, float] | None:
+    """The mean point of the issues that have one, in one query."""
+    centre = issues.filter(lat__isnull=False).aggregate(lat=Avg("lat"), lon=Avg("lon"))
+    if centre["lat"] is None:
+        return None
+    return centre["lat"], centre["lon"]
+
+
+def near(issues: QuerySet[Issue], lat: float, lon: float, radius: float) -> QuerySet[Issue]:
+    """`issues` within `radius` metres of the point, nearest first, with `distance2`."""
+    limit = (radius / METRES_PER_DEGREE) ** 2
+    return (
+        issues.filter(box(lat, lon, radius))
+        .annotate(distance2=squared_distance(lat, lon))
+        .filter(distance2__lte=limit)
+        .order_by("distance2", "-submitted_at")
+    )

@@ -1,0 +1,44 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from civicdesk.backoffice.views import activities, dispatch, home, inbox, issues, rules
+
+app_name = "backoffice"
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path(
+        "sign-in/",
+        auth_views.LoginView.as_view(
+            template_name="backoffice/sign_in.html",
+            redirect_authenticated_user=True,
+            next_page=reverse_lazy("backoffice:home"),
+        ),
+        name="sign-in",
+    ),
+    path(
+        "sign-out/",
+        auth_views.LogoutView.as_view(next_page=reverse_lazy("backoffice:sign-in")),
+        name="sign-out",
+    ),
+    path("units/<int:unit_id>/", inbox.unit_inbox, name="unit-inbox"),
+    path("units/<int:unit_id>/issues.geojson", inbox.inbox_map_data, name="inbox-map-data"),
+    path("units/<int:unit_id>/selection/", inbox.bulk_action, name="bulk-action"),
+    path("units/<int:unit_id>/activity-search/", inbox.activity_search, name="activity-search"),
+    path("units/<int:unit_id>/escalation-rules/", rules.rule_list, name="rules"),
+    path("units/<int:unit_id>/escalation-rules/<int:rule_id>/", rules.rule_edit, name="rule"),
+    path("programmes/<int:programme_id>/", inbox.programme_inbox, name="programme-inbox"),
+    path("issues/<int:issue_id>/", issues.issue_page, name="issue"),
+    path("issues/<int:issue_id>/merge/", issues.merge_page, name="merge"),
+    path("activities/", activities.activity_list, name="activities"),
+    path("activities/new/", activities.activity_new, name="activity-new"),
+    path("activities/<int:activity_id>/", activities.activity_page, name="activity"),
+    path("activities/<int:activity_id>/edit/", activities.activity_edit, name="activity-edit"),
+    path(
+        "activities/<int:activity_id>/issues.geojson",
+        activities.activity_map_data,
+        name="activity-map-data",
+    ),
+    path("dispatch/", dispatch.dispatch_centre, name="dispatch"),
+    path("dispatch/route/", dispatch.route_selection, name="route-selection"),
+]

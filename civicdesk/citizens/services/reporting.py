@@ -1,0 +1,157 @@
+"""Reporting from the web: nearby duplicates, photos made small, retries made safe."""
+
+import io
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from PIL import Image, ImageOps
+
+from civicdesk.accounts.models import Citizen
+from civicdesk.catalogue.models import IssueType
+from civicdesk.citizens.models import ReportKey
+from civicdesk.issues.models import OPEN_STATUSES, Issue, Source
+from civicdesk.issues.photos import check_photo
+from civicdesk.issues.services import Contact, report_issue
+from civicdesk.places.models import Jurisdiction
+
+EARTH_RADIUS_METRES = 6_371_000
+METRES_PER_DEGREE = 111_320
+# Longest edge of a stored photo: plenty to see a pothole, small enough for 3G.
+PHOTO_MAX_EDGE = 1600
+PHOTO_QUALITY = 80
+NEARBY_LIMIT = 5
+KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+@dataclass(frozen=True)
+class Nearby:
+    issue: Issue
+    metres: int
+
+
+def distance_metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_METRES * math.asin(math.sqrt(a))
+
+
+def nearby_open_issues(
+    issue_type: IssueType, lat: float, lon: float, radius: float | None = None
+) -> list[Nearby]:
+    """Open issues of this type within `radius` metres (settings.NEARBY_RADIUS_METRES),
+    nearest first, at most NEARBY_LIMIT. One query: a bounding box on the (lat, lon)
+    index, then the exact distance for the few rows inside it."""
+    radius = settings.NEARBY_RADIUS_METRES if radius is None else radius
+    dlat = radius / METRES_PER_DEGREE
+    dlon = radius / (METRES_PER_DEGREE * max(math.cos(math.radians(lat)), 0.01))
+    candidates = Issue.objects.filter(
+        issue_type=issue_type,
+        status__in=OPEN_STATUSES,
+        lat__range=(lat - dlat, lat + dlat),
+        lon__range=(lon - dlon, lon + dlon),
+    ).only("id", "lat", "lon", "description", "address", "status", "push_count", "submitted_at")[
+        :200
+    ]
+    found = []
+    for issue in candidates:
+        metres = distance_metres(lat, lon, issue.lat, issue.lon)
+        if metres <= radius:
+            found.append(Nearby(issue=issue, metres=round(metres)))
+    found.sort(key=lambda n: (n.metres, -n.issue.push_count))
+    return found[:NEARBY_LIMIT]
+
+
+def shrink_photo(photo: File) -> ContentFile:
+    """A checked photo as a JPEG of at most PHOTO_MAX_EDGE pixels, turned upright and
+    without its metadata (a phone's EXIF carries where and on what device it was taken)."""
+    check_photo(photo)
+    photo.seek(0)
+    with Image.open(photo) as original:
+        image = ImageOps.exif_transpose(original)
+        if image.mode != "RGB":
+            # Transparent areas of a PNG become white rather than black.
+            background = Image.new("RGB", image.size, "white")
+            rgba = image.convert("RGBA")
+            background.paste(rgba, mask=rgba.getchannel("A"))
+            image = background
+        image.thumbnail((PHOTO_MAX_EDGE, PHOTO_MAX_EDGE))
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=PHOTO_QUALITY, optimize=True)
+    stem = Path(photo.name or "photo").stem[:80] or "photo"
+    return ContentFile(out.getvalue(), name=f"{stem}.jpg")
+
+
+def check_key(key: str) -> str:
+    if not KEY_PATTERN.match(key or ""):
+        raise ValidationError({"idempotency_key": "16 to 64 letters, digits, - or _"})
+    return key
+
+
+@transaction.atomic
+def _report_with_key(key: str, fields: dict[str, Any]) -> Issue:
+    issue = report_issue(**fields)
+    ReportKey.objects.create(key=key, issue=issue, created_at=issue.submitted_at)
+    return issue
+
+
+def report_from_web(
+    *,
+    jurisdiction: Jurisdiction,
+    issue_type_code: str,
+    key: str,
+    lat: float | None,
+    lon: float | None,
+    address: str = "",
+    description: str = "",
+    answers: dict[str, Any] | None = None,
+    reporter: Contact | Citizen | None = None,
+    photos: Sequence[File] = (),
+    submitted_at: datetime | None = None,
+) -> tuple[Issue, bool]:
+    """Report an issue from the web form (or its offline queue), once per key: a retry
+    with the same key answers with the first issue. Returns (issue, created)."""
+    check_key(key)
+    existing = ReportKey.objects.filter(key=key).select_related("issue").first()
+    if existing is not None:
+        return existing.issue, False
+    shrunk, photo_errors = [], []
+    for photo in photos:
+        try:
+            shrunk.append(shrink_photo(photo))
+        except ValidationError as exc:
+            photo_errors.extend(exc.messages)
+    if photo_errors:
+        raise ValidationError({"photos": photo_errors})
+    fields = {
+        "jurisdiction": jurisdiction,
+        "issue_type_code": issue_type_code,
+        "lat": lat,
+        "lon": lon,
+        "address": address,
+        "description": description,
+        "answers": answers,
+        "reporter": reporter,
+        "photos": shrunk,
+        "source": Source.WEB,
+        "submitted_at": submitted_at,
+    }
+    try:
+        return _report_with_key(key, fields), True
+    except IntegrityError:
+        # Another request with this key committed first; ours rolled back entirely.
+        existing = ReportKey.objects.filter(key=key).select_related("issue").first()
+        if existing is None:
+            raise
+        return existing.issue, False

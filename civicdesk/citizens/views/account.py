@@ -1,0 +1,229 @@
+"""Citizens' accounts: sign up, sign in (password or one-time link), sign out, "My
+issues", alert choices and deleting the account."""
+
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from civicdesk.alerts.models import IssueMute
+from civicdesk.citizens.forms_account import (
+    AlertChannelForm,
+    DeleteAccountForm,
+    SignInForm,
+    SignInLinkForm,
+    SignUpForm,
+)
+from civicdesk.citizens.services import account
+from civicdesk.citizens.views import labels
+from civicdesk.issues.models import Issue, Push
+from civicdesk.issues.sla_state import with_sla_state
+
+SIGN_IN = reverse_lazy("citizens:sign-in")
+signed_in_only = login_required(login_url=SIGN_IN)
+MY_ISSUES_PAGE = 25
+# Both sign-in forms ask for an e-mail on one page: their inputs need distinct ids.
+LINK_IDS = "id_link_%s"
+
+
+def _next_url(request: HttpRequest) -> str:
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(wanted, {request.get_host()}, request.is_secure()):
+        return wanted
+    return reverse("citizens:my-issues")
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    form = SignInForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        email = account.normal_email(form.cleaned_data["email"])
+        user = authenticate(request, username=email, password=form.cleaned_data["password"])
+        if user is None:
+            form.add_error("password", _("This e-mail and password do not match an account."))
+        else:
+            login(request, user)
+            account.ensure_citizen(user)
+            return redirect(_next_url(request))
+    return render(
+        request,
+        "citizens/account/sign_in.html",
+        {"form": form, "link_form": SignInLinkForm(auto_id=LINK_IDS), "next": _next_url(request)},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def request_sign_in_link(request: HttpRequest) -> HttpResponse:
+    form = SignInLinkForm(request.POST, auto_id=LINK_IDS)
+    if not form.is_valid():
+        return render(
+            request,
+            "citizens/account/sign_in.html",
+            {"form": SignInForm(), "link_form": form, "next": _next_url(request)},
+            status=400,
+        )
+    account.send_sign_in_link(form.cleaned_data["email"])
+    # The same answer whether or not an account exists: nobody learns who has one.
+    return render(request, "citizens/account/link_sent.html", {"email": form.cleaned_data["email"]})
+
+
+@require_http_methods(["GET", "POST"])
+def use_sign_in_link(request: HttpRequest, token: str) -> HttpResponse:
+    # A GET only asks to confirm: mail scanners open links, and must not use them up.
+    if request.method == "GET":
+        return render(request, "citizens/account/link_confirm.html", {"token": token})
+    try:
+        outcome = account.use_sign_in_link(token)
+    except ValidationError as exc:
+        return render(
+            request,
+            "citizens/account/link_confirm.html",
+            {"token": token, "error": exc.messages[0]},
+            status=400,
+        )
+    login(request, outcome.user, backend="django.contrib.auth.backends.ModelBackend")
+    if outcome.created:
+        messages.success(request, _("Welcome: your account is ready."))
+    return redirect(reverse("citizens:my-issues"))
+
+
+@require_http_methods(["GET", "POST"])
+def sign_up(request: HttpRequest) -> HttpResponse:
+    form = SignUpForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = account.sign_up(**form.cleaned_data)
+        except ValidationError as exc:
+            for field, problems in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome: your account is ready."))
+            return redirect(_next_url(request))
+    return render(
+        request,
+        "citizens/account/sign_up.html",
+        {"form": form, "next": _next_url(request)},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, _("You are signed out."))
+    return redirect("/")
+
+
+@signed_in_only
+@require_http_methods(["GET", "POST"])
+def account_page(request: HttpRequest) -> HttpResponse:
+    citizen = account.ensure_citizen(request.user)
+    form = AlertChannelForm(
+        request.POST if request.method == "POST" else None,
+        initial={"alert_channel": citizen.alert_channel},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            account.set_alert_channel(
+                citizen, form.cleaned_data["alert_channel"], form.cleaned_data["phone"]
+            )
+        except ValidationError as exc:
+            for field, problems in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            messages.success(request, _("Your alert choice is saved."))
+            return redirect(reverse("citizens:account"))
+    return render(
+        request,
+        "citizens/account/account.html",
+        {"form": form, "citizen": citizen},
+        status=400 if form.errors else 200,
+    )
+
+
+@signed_in_only
+@require_http_methods(["GET", "POST"])
+def delete_account(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account.delete_account(request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            logout(request)
+            messages.success(
+                request, _("Your account is deleted. Your reports stay, without your name.")
+            )
+            return redirect("/")
+    return render(
+        request,
+        "citizens/account/delete.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@signed_in_only
+def my_issues(request: HttpRequest) -> HttpResponse:
+    citizen = account.ensure_citizen(request.user)
+    pushed = Push.objects.filter(citizen=citizen).values("issue_id")
+    issues = with_sla_state(
+        Issue.objects.filter(Q(reporter=citizen) | Q(pk__in=pushed))
+        .select_related("issue_type")
+        .order_by("-submitted_at", "-id")
+    )
+    page = Paginator(issues, MY_ISSUES_PAGE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    muted = set(
+        IssueMute.objects.filter(citizen=citizen, issue_id__in=[i.pk for i in rows]).values_list(
+            "issue_id", flat=True
+        )
+    )
+    return render(
+        request,
+        "citizens/account/my_issues.html",
+        {
+            "page": page,
+            "rows": [
+                {
+                    "issue": issue,
+                    "reported": issue.reporter_id == citizen.pk,
+                    "status": labels.status_label(issue.status),
+                    "sla": labels.SLA.get(issue.sla_state, ""),
+                    "muted": issue.pk in muted,
+                }
+                for issue in rows
+            ],
+            "citizen": citizen,
+        },
+    )
+
+
+@signed_in_only
+@require_POST
+def issue_alerts(request: HttpRequest, issue_id: int) -> HttpResponse:
+    citizen = account.ensure_citizen(request.user)
+    issue = get_object_or_404(
+        Issue.objects.filter(Q(reporter=citizen) | Q(pushes__citizen=citizen)).distinct(),
+        pk=issue_id,
+    )
+    on = request.POST.get("alerts") == "on"
+    account.set_issue_alerts(citizen, issue, on)
+    messages.success(
+        request,
+        _("Alerts about issue #%(id)s are on.") % {"id": issue.pk}
+        if on
+        else _("Alerts about issue #%(id)s are off.") % {"id": issue.pk},
+    )
+    return redirect(reverse("citizens:my-issues"))

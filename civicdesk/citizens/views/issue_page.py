@@ -1,0 +1,218 @@
+"""The public page of one issue: status, place, photos, timeline and deadlines, kept up
+to date by server-sent events; pushing it, and feedback once it is resolved. Nothing on
+it names or contacts a citizen."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from civicdesk import timekeeping
+from civicdesk.accounts.models import Citizen
+from civicdesk.activities.models import Activity
+from civicdesk.citizens.forms import ContactForm, FeedbackForm
+from civicdesk.citizens.services.account import ensure_citizen
+from civicdesk.citizens.views import labels
+from civicdesk.citizens.views.identity import citizen_ids, remember
+from civicdesk.issues.clock import sla_readings
+from civicdesk.issues.models import OPEN_STATUSES, Feedback, Issue, Photo, Push, Status
+from civicdesk.issues.services import Contact, give_feedback, push
+from civicdesk.live.feed import public_events_of_issue
+
+# The page shows the latest events of a very long timeline; the stream carries the rest.
+TIMELINE_LIMIT = 200
+
+
+def _issue(issue_id: int) -> Issue:
+    return get_object_or_404(
+        Issue.objects.select_related(
+            "issue_type", "unit", "area", "service_level__calendar"
+        ).prefetch_related(
+            "service_level__calendar__hours", "service_level__calendar__closed_days"
+        ),
+        pk=issue_id,
+    )
+
+
+def _viewer(request: HttpRequest, issue: Issue) -> dict:
+    """What the person looking may do: push, give feedback (one or two queries)."""
+    ids = citizen_ids(request)
+    is_reporter = issue.reporter_id in ids
+    pushed = bool(ids) and Push.objects.filter(issue=issue, citizen_id__in=ids).exists()
+    follower = is_reporter or pushed
+    can_give_feedback = False
+    if issue.status in (Status.RESOLVED, Status.CLOSED) and issue.resolved_at:
+        already = Feedback.objects.filter(
+            issue=issue, citizen_id__in=ids, created_at__gte=issue.resolved_at
+        ).exists()
+        can_give_feedback = not already
+    return {
+        "is_reporter": is_reporter,
+        "pushed": pushed,
+        "follower": follower,
+        # An anonymous follower on another device proves who they are by contact.
+        "can_give_feedback": can_give_feedback and (follower or not ids),
+        "can_push": issue.status in OPEN_STATUSES and not follower,
+    }
+
+
+def _live_context(request: HttpRequest, issue: Issue) -> dict:
+    public, activity_ids = public_events_of_issue(issue.pk)
+    events = list(public.order_by("-created_at", "-id")[:TIMELINE_LIMIT])[::-1]
+    readings = sla_readings(issue, timekeeping.now())
+    return {
+        "issue": issue,
+        "status_label": labels.status_label(issue.status),
+        "timeline": [
+            {"event": e, "text": labels.describe(e), "note": labels.shows_note(e)} for e in events
+        ],
+        "last_event_id": max((e.pk for e in events), default=0),
+        "deadlines": [
+            (_("Response"), readings["response"], labels.SLA.get(readings["response"].state)),
+            (_("Resolution"), readings["resolution"], labels.SLA.get(readings["resolution"].state)),
+        ],
+        "activities": [
+            {
+                "title": a.title,
+                "status": labels.ACTIVITY_STATUS.get(a.status, a.status),
+                "progress": a.progress,
+                "summary": a.public_summary,
+            }
+            for a in Activity.objects.filter(pk__in=activity_ids).only(
+                "title", "status", "progress", "public_summary"
+            )
+        ]
+        if activity_ids
+        else [],
+        "viewer": _viewer(request, issue),
+    }
+
+
+def _page(
+    request: HttpRequest,
+    issue: Issue,
+    contact_form: ContactForm | None = None,
+    feedback_form: FeedbackForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context = _live_context(request, issue) | {
+        "photos": Photo.objects.filter(issue=issue, hidden=False).only("id"),
+        "contact_form": contact_form or ContactForm(),
+        "feedback_form": feedback_form or FeedbackForm(),
+        "tiles": settings.MAP_TILE_URL,
+        "attribution": settings.MAP_TILE_ATTRIBUTION,
+    }
+    return render(request, "citizens/issue/page.html", context, status=status)
+
+
+@require_GET
+def issue_page(request: HttpRequest, issue_id: int) -> HttpResponse:
+    return _page(request, _issue(issue_id))
+
+
+@require_GET
+def issue_live(request: HttpRequest, issue_id: int) -> HttpResponse:
+    """The changing part of the page, fetched again when the stream says it changed."""
+    issue = _issue(issue_id)
+    context = _live_context(request, issue) | {
+        "contact_form": ContactForm(),
+        "feedback_form": FeedbackForm(),
+    }
+    return render(request, "citizens/issue/_live.html", context)
+
+
+def _contact_citizen(request: HttpRequest, form: ContactForm) -> Citizen | Contact:
+    if request.user.is_authenticated:
+        return ensure_citizen(request.user)
+    return Contact(email=form.cleaned_data["email"], phone=form.cleaned_data["phone"])
+
+
+@require_POST
+def push_issue(request: HttpRequest, issue_id: int) -> HttpResponse:
+    issue = get_object_or_404(Issue.objects.select_related("issue_type"), pk=issue_id)
+    form = ContactForm(request.POST)
+    if request.user.is_authenticated or form.is_valid():
+        try:
+            made, created = push(issue, _contact_citizen(request, form))
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            if made is not None:
+                remember(request, made.citizen)
+            if created:
+                messages.success(
+                    request,
+                    _("Thank you: you push issue #%(id)s. We will tell you when it changes.")
+                    % {"id": issue.pk},
+                )
+            else:
+                messages.info(request, _("You already follow issue #%(id)s.") % {"id": issue.pk})
+            return redirect(reverse("citizens:issue", args=[issue.pk]))
+    return _page(request, _issue(issue_id), contact_form=form, status=400)
+
+
+def _feedback_citizen(request: HttpRequest, issue: Issue, contact: ContactForm) -> Citizen | None:
+    """The follower giving feedback: this browser's, or one matching the contact given."""
+    followers = Citizen.objects.filter(erased_at=None).filter(
+        pk__in=[issue.reporter_id or 0, *issue.pushes.values_list("citizen_id", flat=True)]
+    )
+    ids = citizen_ids(request)
+    if ids:
+        return followers.filter(pk__in=ids).first()
+    if not contact.is_valid():
+        return None
+    email = contact.cleaned_data["email"].strip().lower()
+    phone = "".join(ch for ch in contact.cleaned_data["phone"] if ch.isdigit() or ch == "+")
+    if email:
+        return followers.filter(email=email).first()
+    return followers.filter(phone=phone).first()
+
+
+@require_POST
+def feedback(request: HttpRequest, issue_id: int) -> HttpResponse:
+    issue = _issue(issue_id)
+    form = FeedbackForm(request.POST)
+    contact = ContactForm(request.POST)
+    if form.is_valid():
+        citizen = _feedback_citizen(request, issue, contact)
+        if citizen is None:
+            if citizen_ids(request) or contact.is_valid():
+                form.add_error(
+                    None, _("Only the person who reported or pushed this issue can give feedback.")
+                )
+        else:
+            try:
+                give_feedback(
+                    issue,
+                    citizen,
+                    rating=form.cleaned_data["rating"],
+                    fixed=form.cleaned_data["fixed"],
+                    comment=form.cleaned_data["comment"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+            else:
+                remember(request, citizen)
+                if form.cleaned_data["fixed"]:
+                    messages.success(request, _("Thank you for your feedback."))
+                else:
+                    messages.success(
+                        request, _("Thank you. The issue is reopened and the unit is told.")
+                    )
+                return redirect(reverse("citizens:issue", args=[issue.pk]))
+    return _page(request, issue, contact_form=contact, feedback_form=form, status=400)
+
+
+@require_GET
+def photo(request: HttpRequest, photo_id: int) -> FileResponse:
+    """A photo of an issue, unless staff hid it (hidden photos have no public address)."""
+    found = Photo.objects.filter(pk=photo_id, hidden=False).first()
+    if found is None:
+        raise Http404("No such photo")
+    response = FileResponse(found.image.open("rb"))
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
