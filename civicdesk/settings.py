@@ -74,6 +74,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "civicdesk.urls"
 WSGI_APPLICATION = "civicdesk.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
+# Citizens sign in on the public site; staff pages redirect to /staff/sign-in/ themselves.
+LOGIN_URL = "citizens:sign-in"
 
 TEMPLATES = [
     {

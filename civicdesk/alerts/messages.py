@@ -33,6 +33,8 @@ HEADLINES = {
     "resolution_at_risk": _("Issue #%(issue)s will miss its resolution deadline soon."),
     "resolution_breached": _("Issue #%(issue)s missed its resolution deadline."),
     "escalation": _("Escalated: issue #%(issue)s is past its %(clock)s deadline."),
+    # Staff escalate by hand before any deadline passes (the dispatch centre's "escalate now").
+    "escalation_manual": _("Escalated by %(by)s: issue #%(issue)s needs attention."),
 }
 GENERIC = _("There is news on issue #%(issue)s.")
 
@@ -63,8 +65,12 @@ def _headline(alert: Alert) -> str:
         "status": "",
         "clock": "",
         "note": "",
+        "by": "",
     }
     fields |= {k: v for k, v in alert.payload.items() if isinstance(v, str | int)}
+    if alert.kind == "escalation" and alert.payload.get("manual"):
+        headline = str(HEADLINES["escalation_manual"]) % fields
+        return f"{headline} {fields['note']}" if fields["note"] else headline
     try:
         return str(HEADLINES.get(alert.kind, GENERIC)) % fields
     except (KeyError, ValueError, TypeError):

@@ -30,7 +30,9 @@ EVENT_DESCRIPTIONS = {
     "unlinked": "No longer part of that piece of work.",
     "pushed": "Another resident reported the same problem.",
     "merged": "Merged with a report of the same problem.",
+    "unpushed": "A resident withdrew their push.",
     "feedback": "The resident gave feedback on the resolution.",
+    "provider_update": "Update from the service provider.",
 }
 
 

@@ -24,7 +24,7 @@ TRANSPARENCY_CACHE_SECONDS = 600
 
 def _staff_only(request: HttpRequest) -> HttpResponse | None:
     if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        return redirect_to_login(request.get_full_path(), reverse("backoffice:sign-in"))
     if not scope_of(request.user).is_staff_member:
         raise PermissionDenied("Reports are for the staff of a business unit.")
     return None

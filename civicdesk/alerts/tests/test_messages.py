@@ -18,3 +18,18 @@ def test_a_long_note_is_shortened_for_sms_but_keeps_the_link():
     assert len(message.sms) <= SMS_LIMIT
     assert message.sms.endswith("/issues/7/")
     assert "Cable fault. " * 40 in message.text
+
+
+def test_an_escalation_by_hand_names_who_escalated_and_claims_no_missed_deadline():
+    manual = Alert(
+        kind="escalation",
+        issue_id=9,
+        payload={"clock": "response", "manual": True, "by": "dispatch1", "note": "Hospital"},
+    )
+    automatic = Alert(kind="escalation", issue_id=9, payload={"clock": "resolution"})
+    assert compose([manual], "en", None).headline == (
+        "Escalated by dispatch1: issue #9 needs attention. Hospital"
+    )
+    assert compose([automatic], "en", None).headline == (
+        "Escalated: issue #9 is past its resolution deadline."
+    )

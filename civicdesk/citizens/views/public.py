@@ -75,7 +75,9 @@ def _map_config(
             "pushes": _("pushes"),
             "issues": _("issues"),
             "showing": _("Showing %(count)s issues."),
-            "grouped": _("Showing %(count)s issues in groups: zoom in or choose a group to see each."),
+            "grouped": _(
+                "Showing %(count)s issues in groups: zoom in or choose a group to see each."
+            ),
             "failed": _("The issues could not be loaded. The list below still works."),
             "noTiles": _("The map background could not load; issues are still shown."),
         },

@@ -160,6 +160,7 @@ def merge_duplicate(duplicate: Issue, original: Issue, actor: User) -> Issue:
     Push.objects.bulk_create(
         [Push(issue=original, citizen_id=c, created_at=now) for c in supporters]
     )
+    _move_follows(duplicate, original, now)
     original.push_count = F("push_count") + len(supporters)
     original.updated_at = now
     original.save(update_fields=["push_count", "updated_at"])
@@ -190,6 +191,23 @@ def merge_duplicate(duplicate: Issue, original: Issue, actor: User) -> Issue:
         payload=deadline_payload(duplicate) | {"original": original.pk},
     )
     return original
+
+
+def _move_follows(duplicate: Issue, original: Issue, now) -> None:
+    """Citizens who followed the duplicate follow the original, unless they already hear
+    about it as its reporter or a pusher (pushes were moved just before)."""
+    from civicdesk.following.models import Follow
+
+    hearing = set(Push.objects.filter(issue=original).values_list("citizen_id", flat=True))
+    hearing.add(original.reporter_id)
+    followers = Follow.objects.filter(issue=duplicate).exclude(citizen_id__in=hearing - {None})
+    Follow.objects.bulk_create(
+        [
+            Follow(citizen_id=c, issue=original, created_at=now)
+            for c in followers.values_list("citizen_id", flat=True)
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def _status_from_activities(issue: Issue) -> str:

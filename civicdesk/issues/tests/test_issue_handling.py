@@ -108,6 +108,22 @@ def test_merging_makes_the_duplicates_followers_pushers_of_the_original(
     assert issue.push_count == 2
 
 
+def test_merging_moves_followers_of_the_duplicate_to_the_original(issue, dispatcher, neighbour):
+    from civicdesk.citizens.services.following import follow
+    from civicdesk.following.models import Follow
+
+    other = report_outage(issue.jurisdiction, neighbour, answers={"extent": "one"})
+    watcher = citizen_for(Contact(email="watcher@example.org"))
+    both = citizen_for(Contact(email="both@example.org"))
+    follow(other, watcher)
+    follow(other, both)
+    follow(issue, both)
+    follow(other, issue.reporter)  # cannot: the original's reporter hears about it already
+    merge_duplicate(other, issue, dispatcher)
+    followers = set(Follow.objects.filter(issue=issue).values_list("citizen__email", flat=True))
+    assert followers == {"watcher@example.org", "both@example.org"}
+
+
 def test_merging_an_issue_into_itself_is_refused(issue, dispatcher):
     with pytest.raises(ValidationError):
         merge_duplicate(issue, issue, dispatcher)

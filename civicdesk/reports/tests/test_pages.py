@@ -58,7 +58,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, db):
     for name in ("reports:sla", "reports:sla-csv"):
         response = client.get(reverse(name))
         assert response.status_code == 302
-        assert response["Location"].startswith(reverse("admin:login"))
+        assert response["Location"].startswith(reverse("backoffice:sign-in"))
 
 
 def test_people_without_a_unit_are_refused(client, db):
