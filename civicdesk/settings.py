@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "civicdesk.backoffice",
     "civicdesk.reports",
     "civicdesk.demo",
+    "civicdesk.phonelines",
 ]
 
 MIDDLEWARE = [
@@ -208,3 +209,16 @@ FEEDBACK_REMINDER_HOURS = float(os.environ.get("FEEDBACK_REMINDER_HOURS", "72"))
 LIVE_POLL_SECONDS = float(os.environ.get("LIVE_POLL_SECONDS", "1"))
 LIVE_STREAM_SECONDS = float(os.environ.get("LIVE_STREAM_SECONDS", "300"))
 LIVE_KEEPALIVE_SECONDS = float(os.environ.get("LIVE_KEEPALIVE_SECONDS", "15"))
+
+# Feature phones (civicdesk.phonelines, docs/channels.md): USSD and SMS callbacks of Africa's
+# Talking at /phone/ussd/<token>/ and /phone/sms/<token>/. The gateway signs nothing: the
+# token in the URL is the secret (the endpoints are off while it is empty), and an optional
+# allow-list of the gateway's addresses or networks narrows the callers further.
+PHONELINES_CALLBACK_TOKEN = os.environ.get("PHONELINES_CALLBACK_TOKEN", "")
+PHONELINES_ALLOWED_IPS = env_list("PHONELINES_ALLOWED_IPS", "")
+# A new USSD session within this many minutes of one that stopped mid-way offers to continue.
+PHONELINES_RESUME_MINUTES = float(os.environ.get("PHONELINES_RESUME_MINUTES", "5"))
+# Per phone number: USSD sessions and text messages answered per hour, reports per day.
+PHONELINES_USSD_SESSIONS_PER_HOUR = int(os.environ.get("PHONELINES_USSD_SESSIONS_PER_HOUR", "20"))
+PHONELINES_SMS_PER_HOUR = int(os.environ.get("PHONELINES_SMS_PER_HOUR", "20"))
+PHONELINES_REPORTS_PER_DAY = int(os.environ.get("PHONELINES_REPORTS_PER_DAY", "10"))

@@ -19,5 +19,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/", include("civicdesk.backoffice.urls")),
     path("reports/", include("civicdesk.reports.urls")),
+    path("phone/", include("civicdesk.phonelines.urls")),
     path("", include("civicdesk.citizens.urls")),
 ]

@@ -37,6 +37,9 @@ HEADLINES = {
     "escalation_manual": _("Escalated by %(by)s: issue #%(issue)s needs attention."),
 }
 GENERIC = _("There is news on issue #%(issue)s.")
+# A reply to a citizen's own text message (civicdesk.phonelines): its payload's text, written
+# in their language, is the whole SMS.
+REPLY_KIND = "phone_reply"
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,8 @@ def issue_url(issue_id: int | None) -> str:
 
 
 def _headline(alert: Alert) -> str:
+    if alert.kind == REPLY_KIND:
+        return str(alert.payload.get("text", ""))
     fields = {
         "issue": alert.issue_id or "",
         "issue_type": "",
@@ -100,7 +105,9 @@ def compose(alerts: list[Alert], language: str, unsubscribe_url: str | None) -> 
             "summary": first.payload.get("summary", ""),
         }
         sms = render_to_string("alerts/sms.txt", context).strip()
-        if len(sms) > SMS_LIMIT:
+        if first.kind == REPLY_KIND:
+            sms = headline
+        elif len(sms) > SMS_LIMIT:
             # Keep the link whole: shorten the words before it.
             room = SMS_LIMIT - len(url) - 2
             sms = f"{headline[: room - 1]}… {url}"
