@@ -56,7 +56,7 @@ UNAVAILABLE = _("This service is not available on this number.")
 TOO_MANY = _("Too many requests from your number. Please try again later.")
 
 STATUS_HEAD = _("Issue %(issue)s: %(issue_type)s, %(area)s")
-STATUS_LINE = _("Status: %(status)s")
+STATUS_LINE = pgettext_lazy("phone", "Status: %(status)s")
 RESPONDED = _("Response: %(at)s")
 RESPONSE_DUE = _("Response by %(at)s")
 RESOLVED = _("Fixed: %(at)s")
