@@ -43,7 +43,7 @@ def test_a_manager_reads_the_sla_report_and_the_public_sees_the_figures(
     desktop_page.goto("/reports/")
     desktop_page.get_by_label("Username").fill(staff.username)
     desktop_page.get_by_label("Password").fill("x")
-    desktop_page.get_by_role("button", name="Log in").click()
+    desktop_page.get_by_role("button", name="Sign in").click()
     desktop_page.get_by_label("Group by").select_option("unit")
     desktop_page.get_by_label("Then by").select_option("month")
     desktop_page.get_by_role("button", name="Show").click()
