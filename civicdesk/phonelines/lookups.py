@@ -135,13 +135,12 @@ def _deadline_line(template: str, due: datetime, issue: Issue, now: datetime) ->
     return str(texts.LATE) % {"deadline": line} if due < now else line
 
 
-def status_lines(issue: Issue) -> list[str]:
-    """What a citizen is told about an issue: its status and its deadlines, met or due."""
+def status_text(issue: Issue, limit: int | None = None) -> str:
+    """What a citizen is told about an issue: its status and its deadlines, met or due.
+    Within `limit` characters, the issue type and area names are cut shorter as needed."""
     now = timekeeping.now()
     area = issue.area.name if issue.area else str(texts.UNKNOWN_AREA)
     lines = [
-        str(texts.STATUS_HEAD)
-        % {"issue": issue.pk, "issue_type": texts.label(issue.issue_type.name), "area": area},
         str(texts.STATUS_LINE) % {"status": status_word(issue.status)},
     ]
     if issue.responded_at:
@@ -154,7 +153,16 @@ def status_lines(issue: Issue) -> list[str]:
         lines.append(_deadline_line(texts.RESOLUTION_DUE, issue.resolution_due, issue, now))
     if not (issue.response_due or issue.resolution_due):
         lines.append(str(texts.NO_TARGET))
-    return lines
+    for room in (texts.LABEL_LIMIT, 20, 12, 6):
+        head = str(texts.STATUS_HEAD) % {
+            "issue": issue.pk,
+            "issue_type": texts.label(issue.issue_type.name, room),
+            "area": texts.label(area, room),
+        }
+        text = "\n".join([head, *lines])
+        if limit is None or len(text) <= limit:
+            break
+    return text
 
 
 def status_word(status: str) -> str:

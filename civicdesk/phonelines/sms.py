@@ -54,7 +54,7 @@ def command(text: str, citizen: Citizen, line: PhoneLine | None) -> Answer:
         if issue is None:
             return Answer(Outcome.ANSWERED, str(texts.NO_ISSUE) % {"issue": rest[0][:12]})
         if keyword == "STATUS":
-            return Answer(Outcome.ANSWERED, "\n".join(lookups.status_lines(issue)), issue)
+            return Answer(Outcome.ANSWERED, lookups.status_text(issue, texts.SCREEN_LIMIT), issue)
         return Answer(Outcome.PUSHED, actions.push_text(citizen, issue), issue)
     if keyword == "REPORT":
         return _report(rest, citizen, line)

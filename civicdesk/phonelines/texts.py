@@ -105,9 +105,9 @@ NEEDS_ANSWERS_WEB = _("%(issue_type)s needs answers to questions: report it on t
 NO_REPORTING = _("Reports cannot be sent to this number.")
 
 
-def label(text: str) -> str:
-    """A list entry, cut short so that a page always has room for it."""
-    return text if len(text) <= LABEL_LIMIT else text[: LABEL_LIMIT - 1] + "…"
+def label(text: str, limit: int = LABEL_LIMIT) -> str:
+    """A name in a list or a sentence, cut short so that a screen has room for it."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def pages(header: str, labels: Sequence[str]) -> list[range]:

@@ -350,7 +350,8 @@ def _on_mine(state: dict, value: str, ctx: Context) -> Move:
     picked = _paged(state, value, str(texts.MINE_HEADER), labels, MENU)
     if isinstance(picked, Move):
         return picked
-    return Move(end="\n".join(lookups.status_lines(issues[picked])), issue=issues[picked])
+    status = lookups.status_text(issues[picked], texts.SCREEN_LIMIT)
+    return Move(end=status, issue=issues[picked])
 
 
 MOVES = {

@@ -9,6 +9,7 @@ import pytest
 from civicdesk import timekeeping
 from civicdesk.accounts.models import Citizen
 from civicdesk.catalogue.models import IssueType
+from civicdesk.issues import reference
 from civicdesk.issues.models import Issue, Push, Status
 from civicdesk.phonelines.lookups import local
 from civicdesk.phonelines.models import PhoneProfile, UssdSession
@@ -160,6 +161,22 @@ def test_my_issues_with_status_and_deadlines(client, lines, language, neighbour)
     assert end.startswith("END ") and SAY["status"][language] in end
     assert local(mine.response_due, mine.jurisdiction) in end
     assert local(mine.resolution_due, mine.jurisdiction) in end
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_late_issue_with_long_names_still_fits_one_screen(client, lines, language):
+    caller = new_caller(client, language)
+    citizen = Citizen.objects.get(phone=PHONE)
+    IssueType.objects.filter(code="power-outage").update(name="Power outage " * 6)
+    Area.objects.filter(name="Ward 124").update(name="Ward 124 " + "Marshalltown " * 5)
+    reference.forget()
+    with timekeeping.as_of(timekeeping.now() - timedelta(days=3)):
+        issue = report_outage(lines[0].jurisdiction, citizen)
+    Issue.objects.filter(pk=issue.pk).update(status=Status.NEEDS_INFO)
+    caller.send("3")
+    end = caller.send("1")  # the phone helper checks the length
+    assert end.count("\n") == 3 and str(issue.pk) in end
+    assert local(issue.resolution_due, issue.jurisdiction) in end
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
