@@ -139,26 +139,22 @@ def _answer_ussd(call: UssdCall) -> str:
     else:
         citizen = actions.phone_citizen(call.phone)
     ctx = ussd.Context(citizen=citizen, jurisdiction=line.jurisdiction)
-    with translation.override(citizen.language):
-        if session is None:
-            recent = UssdSession.objects.filter(
-                citizen=citizen, started_at__gte=now - timedelta(hours=1)
-            ).count()
-            if recent >= settings.PHONELINES_USSD_SESSIONS_PER_HOUR:
+    if session is None:
+        recent = UssdSession.objects.filter(
+            citizen=citizen, started_at__gte=now - timedelta(hours=1)
+        ).count()
+        if recent >= settings.PHONELINES_USSD_SESSIONS_PER_HOUR:
+            with translation.override(citizen.language):
                 return f"END {texts.TOO_MANY}"
-            session = UssdSession(
-                session_id=call.session_id,
-                citizen=citizen,
-                line=line,
-                network_code=call.network_code,
-                state=ussd.start(ctx, _resume(ctx, line, now)),
-                started_at=now,
-            )
-            inputs = call.text.split("*") if call.text else []
-        elif call.text.startswith(session.last_text + "*") and session.last_text:
-            inputs = [call.text[len(session.last_text) + 1 :]]
-        else:
-            inputs = [call.text.rsplit("*", 1)[-1]] if session.last_text else [call.text]
+        session = UssdSession(
+            session_id=call.session_id,
+            citizen=citizen,
+            line=line,
+            network_code=call.network_code,
+            state=ussd.start(ctx, _resume(ctx, line, now)),
+            started_at=now,
+        )
+    inputs = _new_inputs(session.last_text, call.text, first=session.pk is None)
     state, error, answer = session.state, "", ""
     for value in inputs:
         with translation.override(citizen.language):
@@ -177,6 +173,19 @@ def _answer_ussd(call: UssdCall) -> str:
         session=session, text_hash=_digest(call.text), answer=answer, created_at=now
     )
     return answer
+
+
+def _new_inputs(last_text: str, text: str, *, first: bool) -> list[str]:
+    """The answers typed since the last callback. The first callback of a session may
+    carry several (a code dialled with answers, like *120*311*1#); later ones add one, kept
+    whole even if it holds a "*"."""
+    if first:
+        return text.split("*") if text else []
+    if not last_text:
+        return [text]
+    if text.startswith(last_text + "*"):
+        return [text[len(last_text) + 1 :]]
+    return [text.rsplit("*", 1)[-1]]
 
 
 def _resume(ctx: ussd.Context, line: PhoneLine, now) -> dict | None:

@@ -154,7 +154,7 @@ def test_a_phone_only_reporter_gets_alerts_by_sms_in_their_language(
     acknowledge(issue, staff)
     reply, acknowledged = (r for r in replies(sms_gateway, 2))
     assert reply["to"] == acknowledged["to"] == PHONE
-    assert f"#{issue.pk}" in acknowledged["message"]
+    assert f"Kwessie #{issue.pk} (Pothole) is erken." in acknowledged["message"]
     assert Citizen.objects.get(phone=PHONE).language == "af"
 
 

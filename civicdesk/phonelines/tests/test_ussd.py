@@ -276,6 +276,16 @@ def test_a_retried_callback_gets_the_same_answer_and_reports_once(client, lines)
     assert Issue.objects.count() == 1
 
 
+def test_a_code_dialled_with_answers_takes_them_all(client, lines):
+    new_caller(client, "en")
+    dialled = UssdPhone(client)
+    dialled.inputs = ["1", "2", "1"]  # *120*311*1*2*1#: report, pothole, by ward number
+    dialled.session_id = "ATUid_dialled"
+    assert dialled._post() == "CON Enter the ward number:"
+    dialled.inputs.append("124")
+    assert "Describe the problem" in dialled._post()
+
+
 def test_rate_limits_per_number(client, lines, settings):
     settings.PHONELINES_USSD_SESSIONS_PER_HOUR = 2
     settings.PHONELINES_REPORTS_PER_DAY = 1
