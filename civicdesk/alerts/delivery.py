@@ -14,12 +14,13 @@ from django.core import signing
 from django.db.models import Q, QuerySet
 
 from civicdesk import timekeeping
+from civicdesk.accounts.models import AlertChannel
 from civicdesk.alerts.channels import DeliveryError
 from civicdesk.alerts.channels.email import EmailSender
 from civicdesk.alerts.channels.push import send_push
 from civicdesk.alerts.channels.sms import SmsSender
 from civicdesk.alerts.messages import compose, unsubscribe_path
-from civicdesk.alerts.models import Alert, IssueMute, PushSubscription
+from civicdesk.alerts.models import Alert, IssueAlertChoice, PushSubscription
 
 logger = logging.getLogger(__name__)
 Channel = Alert.Channel
@@ -28,7 +29,8 @@ UNSUBSCRIBE_SALT = "civicdesk.alerts.unsubscribe"
 
 
 class Undeliverable(Exception):
-    """Nothing to send to (no address, erased, muted): the alert is cancelled."""
+    """Nothing to send to (no address, erased, alerts about the issue turned off): the alert
+    is cancelled."""
 
 
 def _claimable(now: datetime) -> Q:
@@ -187,17 +189,31 @@ def _settle(group: list[Alert], token: str, **fields) -> None:
     Alert.objects.filter(id__in=[a.pk for a in group], claim=token).update(claim="", **fields)
 
 
+def _turned_off(group: list[Alert]) -> list[Alert]:
+    """The alerts of a citizen's group about issues they chose no alerts for, maybe after
+    the alerts were written (a digest may span several issues)."""
+    first = group[0]
+    issue_ids = {a.issue_id for a in group if a.issue_id}
+    if not (first.citizen_id and issue_ids):
+        return []
+    off = set(
+        IssueAlertChoice.objects.filter(
+            citizen_id=first.citizen_id, issue_id__in=issue_ids, channel=AlertChannel.NONE
+        ).values_list("issue_id", flat=True)
+    )
+    return [a for a in group if a.issue_id in off]
+
+
 def _deliver(group: list[Alert], senders: Senders, now: datetime) -> str:
     first = group[0]
     token = first.claim
-    muted = (
-        first.citizen_id
-        and first.issue_id
-        and IssueMute.objects.filter(citizen_id=first.citizen_id, issue_id=first.issue_id).exists()
-    )
+    if off := _turned_off(group):
+        _settle(off, token, state=State.CANCELLED, last_error="alerts about the issue are off")
+        group = [a for a in group if a not in off]
+        if not group:
+            return "cancelled"
+        first = group[0]
     try:
-        if muted:
-            raise Undeliverable("the citizen muted this issue")
         until = _send(group, senders, now)
     except Undeliverable as exc:
         _settle(group, token, state=State.CANCELLED, last_error=str(exc))

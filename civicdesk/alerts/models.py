@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from civicdesk.accounts.models import AlertChannel
+
 
 class Alert(models.Model):
     """The outbox: an alert to deliver, written in the transaction of the change that
@@ -145,12 +147,22 @@ class PushSubscription(models.Model):
         return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}
 
 
-class IssueMute(models.Model):
-    """A citizen who no longer wants alerts about one issue they follow."""
+class IssueAlertChoice(models.Model):
+    """How a citizen wants alerts about one issue they follow: by e-mail, by SMS or not at
+    all, instead of their global `Citizen.alert_channel`. No row means "as my default"."""
 
-    citizen = models.ForeignKey("accounts.Citizen", on_delete=models.CASCADE, related_name="+")
+    # The unique (citizen, issue) constraint is also the index by citizen.
+    citizen = models.ForeignKey(
+        "accounts.Citizen", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     issue = models.ForeignKey("issues.Issue", on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    channel = models.CharField(max_length=8, choices=AlertChannel.choices)
+    chosen_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["citizen", "issue"], name="issue_mute_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["citizen", "issue"], name="issue_alert_choice_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Citizen #{self.citizen_id} on #{self.issue_id}: {self.channel}"

@@ -1,11 +1,13 @@
-"""Citizens' choices about alerts: unsubscribing, browser push, quiet hours, muting."""
+"""Citizens' choices about alerts: unsubscribing, browser push, quiet hours, and the channel
+for one issue."""
 
 from datetime import time
 
 from django.db import transaction
 
+from civicdesk import timekeeping
 from civicdesk.accounts.models import AlertChannel, Citizen
-from civicdesk.alerts.models import Alert, IssueMute, Preference, PushSubscription
+from civicdesk.alerts.models import Alert, IssueAlertChoice, Preference, PushSubscription
 from civicdesk.issues.models import Issue
 
 
@@ -39,5 +41,21 @@ def set_quiet_hours(citizen: Citizen, quiet_from: time | None, quiet_until: time
     )
 
 
-def mute_issue(citizen: Citizen, issue: Issue) -> None:
-    IssueMute.objects.get_or_create(citizen=citizen, issue=issue)
+def set_issue_channel(citizen: Citizen, issue: Issue, channel: str | None) -> bool:
+    """Alerts about one issue on this channel (e-mail, SMS or "none"), or, with None, on the
+    citizen's global channel again. Checks nothing (citizens.services.following does);
+    True when the choice changed."""
+    if channel is None:
+        deleted, _ = IssueAlertChoice.objects.filter(citizen=citizen, issue=issue).delete()
+        return bool(deleted)
+    changed = (
+        IssueAlertChoice.objects.filter(citizen=citizen, issue=issue)
+        .exclude(channel=channel)
+        .update(channel=channel, chosen_at=timekeeping.now())
+    )
+    if changed:
+        return True
+    _, created = IssueAlertChoice.objects.get_or_create(
+        citizen=citizen, issue=issue, defaults={"channel": channel}
+    )
+    return created

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from civicdesk import timekeeping
 from civicdesk.accounts.models import AlertChannel, Citizen
-from civicdesk.alerts.models import Alert
+from civicdesk.alerts.models import Alert, IssueAlertChoice
 from civicdesk.following.models import Follow
 from civicdesk.issues.models import Issue, Push
 from civicdesk.rows import insert
@@ -27,22 +27,35 @@ def alert_citizens(
 def new_alerts(
     citizens: Iterable[Citizen], *, kind: str, payload: dict, issue=None, activity=None
 ) -> list[Alert]:
-    """The alerts `alert_citizens` writes, not yet written."""
+    """The alerts `alert_citizens` writes, not yet written: on each citizen's choice for
+    the issue, else their global channel. A new issue (not yet saved, as a report's) has
+    no choices, so it costs no query."""
     now = timekeeping.now()
-    return [
-        Alert(
-            citizen=citizen,
-            channel=citizen.alert_channel,
-            kind=kind,
-            payload=payload,
-            issue=issue,
-            activity=activity,
-            next_attempt_at=now,
-            created_at=now,
+    recipients = {c.pk: c for c in citizens}
+    chosen = {}
+    if recipients and issue is not None and issue.pk is not None:
+        chosen = dict(
+            IssueAlertChoice.objects.filter(issue=issue, citizen_id__in=recipients).values_list(
+                "citizen_id", "channel"
+            )
         )
-        for citizen in {c.pk: c for c in citizens}.values()
-        if citizen.alert_channel != AlertChannel.NONE
-    ]
+    alerts = []
+    for citizen in recipients.values():
+        channel = chosen.get(citizen.pk, citizen.alert_channel)
+        if channel != AlertChannel.NONE:
+            alerts.append(
+                Alert(
+                    citizen=citizen,
+                    channel=channel,
+                    kind=kind,
+                    payload=payload,
+                    issue=issue,
+                    activity=activity,
+                    next_attempt_at=now,
+                    created_at=now,
+                )
+            )
+    return alerts
 
 
 def followers(issue: Issue) -> list[Citizen]:
@@ -87,19 +100,21 @@ def alert_followers_of_issues(
     """One alert per (issue, follower) of `issues` in one INSERT … SELECT, so the number of
     queries does not grow with the number of issues or followers. UNION ALL is safe: a
     reporter never pushes their own issue, a citizen pushes an issue once, and a Follow
-    row counts only for a citizen who neither reported nor pushed the issue."""
+    row counts only for a citizen who neither reported nor pushed the issue. Each alert
+    goes on the follower's choice for its issue, else their global channel."""
     ids_sql, ids_params = issues.values("id").query.sql_with_params()
     issue_table = Issue._meta.db_table
     push_table = Push._meta.db_table
     follow_table = Follow._meta.db_table
     citizen_table = Citizen._meta.db_table
+    choice_table = IssueAlertChoice._meta.db_table
     stamp = connection.ops.adapt_datetimefield_value(at)  # raw SQL: store as Django does
     payload_sql = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
     sql = (
         f"INSERT INTO {Alert._meta.db_table} (citizen_id, channel, kind, payload, issue_id,"
         f" activity_id, digest_key, state, attempts, next_attempt_at, last_error, created_at)"
-        f" SELECT f.citizen_id, c.alert_channel, %s, {payload_sql}, f.issue_id, %s, %s,"
-        f" %s, 0, %s, '', %s"
+        f" SELECT f.citizen_id, COALESCE(ch.channel, c.alert_channel), %s, {payload_sql},"
+        f" f.issue_id, %s, %s, %s, 0, %s, '', %s"
         f" FROM (SELECT i.id AS issue_id, i.reporter_id AS citizen_id FROM {issue_table} i"
         f" WHERE i.reporter_id IS NOT NULL AND i.id IN ({ids_sql})"
         f" UNION ALL SELECT p.issue_id, p.citizen_id FROM {push_table} p"
@@ -110,7 +125,9 @@ def alert_followers_of_issues(
         f" AND (wi.reporter_id IS NULL OR wi.reporter_id <> w.citizen_id)"
         f" AND NOT EXISTS (SELECT 1 FROM {push_table} wp"
         f" WHERE wp.issue_id = w.issue_id AND wp.citizen_id = w.citizen_id)) f"
-        f" JOIN {citizen_table} c ON c.id = f.citizen_id WHERE c.alert_channel <> %s"
+        f" JOIN {citizen_table} c ON c.id = f.citizen_id"
+        f" LEFT JOIN {choice_table} ch ON ch.citizen_id = f.citizen_id AND ch.issue_id = f.issue_id"
+        f" WHERE COALESCE(ch.channel, c.alert_channel) <> %s"
     )
     params = [
         kind,

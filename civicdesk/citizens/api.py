@@ -18,7 +18,12 @@ from ninja import Field, Header, Query, Schema, Status
 from civicdesk.accounts.models import Citizen
 from civicdesk.api import api, token_or_session
 from civicdesk.citizens.public_timeline import public_timeline
-from civicdesk.citizens.services.following import follow, unfollow
+from civicdesk.citizens.services.following import (
+    choose_issue_channel,
+    follow,
+    is_following,
+    unfollow,
+)
 from civicdesk.following.api_reports import report_once
 from civicdesk.following.models import Follow
 from civicdesk.issues import reference
@@ -94,6 +99,20 @@ class FollowOut(Schema):
     issue: int
     following: bool
     changed: bool
+
+
+class IssueAlertsIn(Schema):
+    channel: str = Field(
+        ...,
+        description='"email", "sms", "none" (no alerts) or "default" (the global channel)',
+    )
+
+
+class IssueAlertsOut(Schema):
+    issue: int
+    channel: str = Field(..., description="The choice: email, sms, none or default")
+    alerts_by: str = Field(..., description="Where the issue's alerts go now: email, sms or none")
+    following: bool
 
 
 class FeedbackIn(Schema):
@@ -288,6 +307,28 @@ def unfollow_issue(request: HttpRequest, issue_id: int):
     issue = get_object_or_404(Issue, pk=issue_id)
     changed = unfollow(issue, _citizen(request))
     return {"issue": issue.pk, "following": False, "changed": changed}
+
+
+@api.put(
+    "/issues/{issue_id}/alerts",
+    auth=token_or_session,
+    response={200: IssueAlertsOut, 400: ErrorOut, 404: ErrorOut},
+    tags=TAGS,
+    summary="Choose how to be alerted about an issue",
+)
+def issue_alerts(request: HttpRequest, issue_id: int, payload: IssueAlertsIn):
+    """E-mail, SMS, none, or "default" (the channel chosen for all issues). E-mail needs an
+    e-mail address and SMS a phone number on the account. Choosing e-mail, SMS or default
+    for an issue one does not follow follows it; none stops its alerts."""
+    issue = get_object_or_404(Issue, pk=issue_id)
+    citizen = _citizen(request)
+    alerts_by = choose_issue_channel(citizen, issue, payload.channel)
+    return {
+        "issue": issue.pk,
+        "channel": payload.channel,
+        "alerts_by": alerts_by,
+        "following": is_following(issue, citizen),
+    }
 
 
 @api.post(

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicdesk.accounts.models import AlertChannel
 from civicdesk.citizens.forms import clean_phone
+from civicdesk.citizens.services.following import DEFAULT
 
 
 class SignInForm(forms.Form):
@@ -62,6 +63,25 @@ class AlertChannelForm(forms.Form):
 
     def clean_phone(self) -> str:
         return clean_phone(self.cleaned_data.get("phone", ""))
+
+
+class IssueChannelForm(forms.Form):
+    """How alerts about one issue come: as the citizen's default, by e-mail, SMS or not."""
+
+    channel = forms.ChoiceField(label=_("Alerts about this issue"))
+
+    def __init__(self, *args, default: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        default_label = {
+            AlertChannel.EMAIL: _("As my default (e-mail)"),
+            AlertChannel.SMS: _("As my default (SMS)"),
+        }.get(default, _("As my default (no alerts)"))
+        self.fields["channel"].choices = [
+            (DEFAULT, default_label),
+            (AlertChannel.EMAIL, _("E-mail")),
+            (AlertChannel.SMS, _("SMS")),
+            (AlertChannel.NONE, _("No alerts")),
+        ]
 
 
 class DeleteAccountForm(forms.Form):

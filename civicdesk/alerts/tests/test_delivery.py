@@ -17,7 +17,7 @@ from civicdesk.activities.models import ActivityStatus
 from civicdesk.activities.services import create_activity, link_issues, update_activity
 from civicdesk.alerts.delivery import claim, deliver_due, retry, unsubscribe_token
 from civicdesk.alerts.models import Alert, PushSubscription
-from civicdesk.alerts.preferences import mute_issue, set_quiet_hours, subscribe_push
+from civicdesk.alerts.preferences import set_issue_channel, set_quiet_hours, subscribe_push
 from civicdesk.issues.services import Contact
 from conftest import report_outage
 
@@ -168,9 +168,11 @@ def test_a_claim_takes_a_digest_whole_so_two_workers_cannot_split_it(
     assert claim(10, now) == []
 
 
-def test_a_muted_issue_sends_nothing(smtp, wards, electricity, reporter):
+def test_an_issue_turned_to_no_alerts_after_the_alert_was_written_sends_nothing(
+    smtp, wards, electricity, reporter
+):
     issue = report_outage(electricity.jurisdiction, reporter)
-    mute_issue(issue.reporter, issue)
+    set_issue_channel(issue.reporter, issue, AlertChannel.NONE)
 
     assert deliver_due() == {"cancelled": 1}
     assert smtp.mailbox.messages == []

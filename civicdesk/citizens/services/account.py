@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 
 from civicdesk import timekeeping
 from civicdesk.accounts.models import AlertChannel, Citizen, User
-from civicdesk.alerts.models import Alert, IssueMute, Preference, PushSubscription
-from civicdesk.issues.models import Issue
+from civicdesk.alerts.models import Alert, Preference, PushSubscription
 
 SIGN_IN_SALT = "civicdesk.citizens.sign-in-link"
 SIGN_IN_LINK_MAX_AGE = 15 * 60
@@ -158,14 +157,6 @@ def set_alert_channel(citizen: Citizen, channel: str, phone: str = "") -> Citize
         fields.append("phone")
     citizen.save(update_fields=fields)
     return citizen
-
-
-def set_issue_alerts(citizen: Citizen, issue: Issue, on: bool) -> None:
-    """Alerts about one followed issue on or off (the global channel still applies)."""
-    if on:
-        IssueMute.objects.filter(citizen=citizen, issue=issue).delete()
-    else:
-        IssueMute.objects.get_or_create(citizen=citizen, issue=issue)
 
 
 @transaction.atomic

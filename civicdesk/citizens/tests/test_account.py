@@ -6,7 +6,7 @@ import re
 import pytest
 
 from civicdesk.accounts.models import AlertChannel, Citizen, User
-from civicdesk.alerts.models import Alert, IssueMute
+from civicdesk.alerts.models import Alert, IssueAlertChoice
 from civicdesk.alerts.tests.servers import SmtpServer
 from civicdesk.citizens.services import account
 from civicdesk.issues.models import Issue
@@ -141,13 +141,12 @@ def test_alert_choices_globally_and_per_issue(client, wards, electricity):
     citizen.refresh_from_db()
     assert (citizen.alert_channel, citizen.phone) == ("sms", "0825550199")
 
-    client.post(f"/my/issues/{issue.pk}/alerts/", {"alerts": "off"})
-    assert IssueMute.objects.filter(citizen=citizen, issue=issue).exists()
-    assert "Alerts off for this issue." in client.get("/my/issues/").content.decode()
-    client.post(f"/my/issues/{issue.pk}/alerts/", {"alerts": "on"})
-    assert not IssueMute.objects.filter(citizen=citizen, issue=issue).exists()
+    client.post(f"/my/issues/{issue.pk}/alerts/", {"channel": "none"})
+    assert IssueAlertChoice.objects.get(citizen=citizen, issue=issue).channel == "none"
+    client.post(f"/my/issues/{issue.pk}/alerts/", {"channel": "default"})
+    assert not IssueAlertChoice.objects.filter(citizen=citizen, issue=issue).exists()
     other = report_outage(electricity.jurisdiction)
-    assert client.post(f"/my/issues/{other.pk}/alerts/", {"alerts": "off"}).status_code == 404
+    assert client.post(f"/my/issues/{other.pk}/alerts/", {"channel": "none"}).status_code == 404
 
 
 def test_deleting_the_account_keeps_issues_and_erases_personal_data(client, wards, electricity):

@@ -9,7 +9,7 @@ import pytest
 from civicdesk.accounts.models import Citizen, User
 from civicdesk.accounts.services import issue_api_token
 from civicdesk.activities.services import create_activity, update_activity
-from civicdesk.alerts.models import IssueMute
+from civicdesk.alerts.models import IssueAlertChoice
 from civicdesk.following.models import ApiReport, Follow
 from civicdesk.issues.models import Feedback, Issue, Push, Status
 from civicdesk.issues.services import Contact, citizen_for, push, reject
@@ -210,12 +210,12 @@ def test_following_and_unfollowing_an_issue_one_did_not_report(api, outage, amah
     assert not Follow.objects.exists()
 
 
-def test_unfollowing_ones_own_report_mutes_it_and_following_again_unmutes(api, wards, electricity):
+def test_unfollowing_ones_own_report_chooses_none_and_following_again_lifts_it(api, wards, electricity):
     own = api.call("post", "/issues", REPORT).json()["id"]
     assert api.call("delete", f"/issues/{own}/follow").json()["changed"] is True
-    assert IssueMute.objects.filter(issue_id=own).exists()
+    assert IssueAlertChoice.objects.filter(issue_id=own, channel="none").exists()
     assert api.call("post", f"/issues/{own}/follow").json()["changed"] is True
-    assert not IssueMute.objects.exists()
+    assert not IssueAlertChoice.objects.exists()
     assert not Follow.objects.exists()
 
 

@@ -14,15 +14,16 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from civicdesk.alerts.models import IssueMute
+from civicdesk.accounts.models import AlertChannel, Citizen
 from civicdesk.citizens.forms_account import (
     AlertChannelForm,
     DeleteAccountForm,
+    IssueChannelForm,
     SignInForm,
     SignInLinkForm,
     SignUpForm,
 )
-from civicdesk.citizens.services import account
+from civicdesk.citizens.services import account, following
 from civicdesk.citizens.views import labels
 from civicdesk.issues.models import Issue, Push
 from civicdesk.issues.sla_state import with_sla_state
@@ -174,22 +175,30 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     )
 
 
-@signed_in_only
-def my_issues(request: HttpRequest) -> HttpResponse:
-    citizen = account.ensure_citizen(request.user)
+def _my_issues_page(
+    request: HttpRequest, citizen: Citizen, page_number: str | None, posted=None
+) -> HttpResponse:
+    """A page of "My issues", each with its alert choice; `posted` is an (issue id, form)
+    refused, shown with its errors next to its field."""
     pushed = Push.objects.filter(citizen=citizen).values("issue_id")
     issues = with_sla_state(
         Issue.objects.filter(Q(reporter=citizen) | Q(pk__in=pushed))
         .select_related("issue_type")
         .order_by("-submitted_at", "-id")
     )
-    page = Paginator(issues, MY_ISSUES_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(issues, MY_ISSUES_PAGE).get_page(page_number)
     rows = list(page.object_list)
-    muted = set(
-        IssueMute.objects.filter(citizen=citizen, issue_id__in=[i.pk for i in rows]).values_list(
-            "issue_id", flat=True
+    chosen = following.issue_channels(citizen, [i.pk for i in rows])
+
+    def form(issue: Issue) -> IssueChannelForm:
+        if posted is not None and posted[0] == issue.pk:
+            return posted[1]
+        return IssueChannelForm(
+            initial={"channel": chosen.get(issue.pk, following.DEFAULT)},
+            default=citizen.alert_channel,
+            auto_id=f"id_issue_{issue.pk}_%s",
         )
-    )
+
     return render(
         request,
         "citizens/account/my_issues.html",
@@ -201,29 +210,54 @@ def my_issues(request: HttpRequest) -> HttpResponse:
                     "reported": issue.reporter_id == citizen.pk,
                     "status": labels.status_label(issue.status),
                     "sla": labels.SLA.get(issue.sla_state, ""),
-                    "muted": issue.pk in muted,
+                    "form": form(issue),
                 }
                 for issue in rows
             ],
             "citizen": citizen,
         },
+        status=400 if posted is not None else 200,
     )
+
+
+@signed_in_only
+def my_issues(request: HttpRequest) -> HttpResponse:
+    citizen = account.ensure_citizen(request.user)
+    return _my_issues_page(request, citizen, request.GET.get("page"))
+
+
+def _chosen(channel: str, issue_id: int) -> str:
+    texts = {
+        following.DEFAULT: _("Alerts about issue #%(id)s now follow your default choice."),
+        AlertChannel.EMAIL: _("Alerts about issue #%(id)s now come by e-mail."),
+        AlertChannel.SMS: _("Alerts about issue #%(id)s now come by SMS."),
+        AlertChannel.NONE: _("Alerts about issue #%(id)s are off."),
+    }
+    return texts[channel] % {"id": issue_id}
 
 
 @signed_in_only
 @require_POST
 def issue_alerts(request: HttpRequest, issue_id: int) -> HttpResponse:
+    """Save the alert choice of one of the citizen's issues (a plain form post)."""
     citizen = account.ensure_citizen(request.user)
     issue = get_object_or_404(
         Issue.objects.filter(Q(reporter=citizen) | Q(pushes__citizen=citizen)).distinct(),
         pk=issue_id,
     )
-    on = request.POST.get("alerts") == "on"
-    account.set_issue_alerts(citizen, issue, on)
-    messages.success(
-        request,
-        _("Alerts about issue #%(id)s are on.") % {"id": issue.pk}
-        if on
-        else _("Alerts about issue #%(id)s are off.") % {"id": issue.pk},
+    page_number = request.POST.get("page") or None
+    form = IssueChannelForm(
+        request.POST, default=citizen.alert_channel, auto_id=f"id_issue_{issue.pk}_%s"
     )
-    return redirect(reverse("citizens:my-issues"))
+    if form.is_valid():
+        channel = form.cleaned_data["channel"]
+        try:
+            following.choose_issue_channel(citizen, issue, channel)
+        except ValidationError as exc:
+            for field, problems in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            messages.success(request, _chosen(channel, issue.pk))
+            url = reverse("citizens:my-issues")
+            return redirect(f"{url}?page={page_number}" if page_number else url)
+    return _my_issues_page(request, citizen, page_number, posted=(issue.pk, form))
