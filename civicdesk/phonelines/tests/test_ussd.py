@@ -318,3 +318,65 @@ def test_a_report_without_a_unit_has_no_deadlines_yet(client, lines, jurisdictio
     end = caller.send("1")
     assert "The dispatch centre will set its deadlines." in end
     assert Issue.objects.get().unit is None
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_back_leads_up_from_every_list_and_prompt(client, lines, language, neighbour):
+    report_outage(lines[0].jurisdiction, neighbour)
+    caller = new_caller(client, language)
+    menu = caller.screens[-1]
+    caller.send("1")
+    assert caller.send("0") == menu  # categories → menu
+    category = caller.send("1")
+    caller.send("1")  # the outage's question
+    assert caller.send("0") == category  # question → categories
+    place = caller.send("2")  # the pothole: where is it?
+    caller.send("2")
+    assert caller.send("0") == place  # area search → where
+    search = caller.send("2")
+    caller.send("ward 12")
+    assert caller.send("0") == search  # area list → area search
+    caller.send("Ward 124")
+    assert SAY["describe"][language] in caller.send("1")
+
+    again = UssdPhone(client)
+    assert SAY["resume"][language] in again.dial()  # the first session stopped mid-way
+    assert again.send("2") == menu  # start again
+    again.send("2")
+    assert again.send("0") == menu  # push → menu
+    report_outage(lines[0].jurisdiction, Citizen.objects.get(phone=PHONE))
+    again.send("3")
+    assert again.send("0") == menu  # my issues → menu
+
+
+def test_number_and_date_questions_are_typed(client, lines, power_outage):
+    power_outage.questions.create(
+        code="poles",
+        description="How many poles are down?",
+        datatype="number",
+        required=True,
+        order=2,
+    )
+    power_outage.questions.create(
+        code="since",
+        description="Since when?",
+        datatype="datetime",
+        required=True,
+        order=3,
+    )
+    caller = new_caller(client, "en")
+    caller.send("1")
+    caller.send("1")
+    assert "How many poles are down?\nEnter a number:" in caller.send("2")
+    assert "That is not a number." in caller.send("many")
+    assert "Since when?" in caller.send("3")
+    assert "Write the date and time like" in caller.send("yesterday")
+    caller.send("2026-03-02 06:30")
+    for value in ("1", "124", "Poles down in the storm"):
+        caller.send(value)
+    assert caller.send("1").startswith("END ")
+    assert Issue.objects.get().answers == {
+        "extent": "street",
+        "poles": 3,
+        "since": "2026-03-02T06:30:00+02:00",
+    }
