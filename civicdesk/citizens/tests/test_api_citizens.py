@@ -210,7 +210,7 @@ def test_following_and_unfollowing_an_issue_one_did_not_report(api, outage, amah
     assert not Follow.objects.exists()
 
 
-def test_unfollowing_ones_own_report_chooses_none_and_following_again_lifts_it(api, wards, electricity):
+def test_unfollowing_ones_own_report_chooses_none_until_following_again(api, wards, electricity):
     own = api.call("post", "/issues", REPORT).json()["id"]
     assert api.call("delete", f"/issues/{own}/follow").json()["changed"] is True
     assert IssueAlertChoice.objects.filter(issue_id=own, channel="none").exists()
