@@ -208,3 +208,12 @@ def test_the_api_refuses_bad_input_with_field_errors(api, citizen, outage):
     assert api(outage.pk, {}).status_code == 422  # malformed, as everywhere in the API
     assert not IssueAlertChoice.objects.exists()
     assert Citizen.objects.get(pk=citizen.pk).alert_channel == AlertChannel.EMAIL
+
+
+def test_the_choice_reads_in_afrikaans(client, ayanda, citizen, outage):
+    client.force_login(ayanda)
+    client.post("/i18n/setlang/", {"language": "af", "next": "/"})
+    html = client.get("/my/issues/").content.decode()
+    assert "Kennisgewings oor hierdie kwessie" in html and "Soos my verstek (e-pos)" in html
+    refused = client.post(f"/my/issues/{outage.pk}/alerts/", {"channel": "sms"})
+    assert "Voeg &#x27;n selfoonnommer op u rekeningbladsy by" in refused.content.decode()
