@@ -58,6 +58,15 @@ def new_alerts(
     return alerts
 
 
+def alert_channel_for(citizen: Citizen, issue: Issue) -> str:
+    """How the citizen's alerts about the issue go: their choice for it, else their global
+    channel ("none" for no alerts)."""
+    chosen = IssueAlertChoice.objects.filter(citizen=citizen, issue=issue).values_list(
+        "channel", flat=True
+    )
+    return next(iter(chosen), citizen.alert_channel)
+
+
 def followers(issue: Issue) -> list[Citizen]:
     """The reporter, the pushers and the other followers of an issue, in one query."""
     pushed = Push.objects.filter(issue=issue).values("citizen_id")

@@ -3,6 +3,7 @@ alerts are written, one by one and in the set-based fan-out, and a choice of non
 them, also those already waiting in the outbox."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -13,7 +14,7 @@ from civicdesk.alerts.delivery import deliver_due
 from civicdesk.alerts.models import Alert, IssueAlertChoice
 from civicdesk.alerts.preferences import set_issue_channel
 from civicdesk.alerts.services import new_alerts
-from civicdesk.issues.services import Contact, acknowledge, citizen_for, push
+from civicdesk.issues.services import Contact, acknowledge, citizen_for, push, request_info
 from conftest import report_outage
 
 
@@ -143,3 +144,16 @@ def test_reporting_a_new_issue_adds_no_statement_for_choices(wards, electricity,
         [alert] = new_alerts([lerato], kind="k", payload={}, issue=earlier)
     assert (len(existing), alert.channel) == (1, "sms")
     assert IssueAlertChoice.objects.count() == 1
+
+
+def test_staff_ask_a_reporter_by_the_issues_channel_or_not_at_all(
+    wards, electricity, staff, lerato, sipho
+):
+    asked = report_outage(electricity.jurisdiction, sipho)  # no alerts globally …
+    set_issue_channel(sipho, asked, AlertChannel.EMAIL)  # … but by e-mail for this issue
+    request_info(asked, staff, "Which pole number?")
+    assert written("info_requested") == [(asked.pk, "sipho@example.org", "email")]
+    unreachable = report_outage(electricity.jurisdiction, lerato)
+    set_issue_channel(lerato, unreachable, AlertChannel.NONE)
+    with pytest.raises(ValidationError):
+        request_info(unreachable, staff, "Which pole number?")

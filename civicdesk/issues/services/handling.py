@@ -6,7 +6,12 @@ from django.db.models import F
 
 from civicdesk import timekeeping
 from civicdesk.accounts.models import AlertChannel, Citizen, User
-from civicdesk.alerts.services import alert_citizens, alert_followers, alert_unit
+from civicdesk.alerts.services import (
+    alert_channel_for,
+    alert_citizens,
+    alert_followers,
+    alert_unit,
+)
 from civicdesk.issues.clock import apply_deadlines, pauses_of
 from civicdesk.issues.models import (
     FINAL_STATUSES,
@@ -232,7 +237,7 @@ def request_info(issue: Issue, actor: User, question: str) -> Issue:
         Status.REOPENED,
     ):
         raise transition_error(issue, "put on hold for information")
-    if issue.reporter is None or issue.reporter.alert_channel == AlertChannel.NONE:
+    if issue.reporter is None or alert_channel_for(issue.reporter, issue) == AlertChannel.NONE:
         raise ValidationError({"question": "the reporter left no way to be contacted"})
     now = timekeeping.now()
     ClockPause.objects.create(
