@@ -14,10 +14,12 @@ from civicdesk.issues.models import Issue
 @transaction.atomic
 def unsubscribe(citizen_id: int) -> bool:
     """Stop all e-mail alerts to a citizen (the one-click unsubscribe link); pending ones
-    are cancelled. False when there is no such citizen."""
+    are cancelled, and issues for which they chose e-mail follow their default (now none).
+    False when there is no such citizen."""
     updated = Citizen.objects.filter(pk=citizen_id, alert_channel=AlertChannel.EMAIL).update(
         alert_channel=AlertChannel.NONE
     )
+    IssueAlertChoice.objects.filter(citizen_id=citizen_id, channel=AlertChannel.EMAIL).delete()
     Alert.objects.filter(
         citizen_id=citizen_id, channel=Alert.Channel.EMAIL, state=Alert.State.PENDING
     ).update(state=Alert.State.CANCELLED, last_error="unsubscribed")

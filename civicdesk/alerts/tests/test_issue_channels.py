@@ -12,7 +12,7 @@ from civicdesk.activities.models import ActivityStatus
 from civicdesk.activities.services import create_activity, update_activity
 from civicdesk.alerts.delivery import deliver_due
 from civicdesk.alerts.models import Alert, IssueAlertChoice
-from civicdesk.alerts.preferences import set_issue_channel
+from civicdesk.alerts.preferences import set_issue_channel, unsubscribe
 from civicdesk.alerts.services import new_alerts
 from civicdesk.issues.services import Contact, acknowledge, citizen_for, push, request_info
 from conftest import report_outage
@@ -157,3 +157,12 @@ def test_staff_ask_a_reporter_by_the_issues_channel_or_not_at_all(
     set_issue_channel(lerato, unreachable, AlertChannel.NONE)
     with pytest.raises(ValidationError):
         request_info(unreachable, staff, "Which pole number?")
+
+
+def test_unsubscribing_stops_e_mail_chosen_for_one_issue_too(wards, electricity, staff, sipho):
+    issue = report_outage(electricity.jurisdiction, sipho)
+    set_issue_channel(sipho, issue, AlertChannel.EMAIL)
+    assert unsubscribe(sipho.pk)
+    acknowledge(issue, staff)
+    assert written("issue_acknowledged") == []
+    assert not IssueAlertChoice.objects.exists()

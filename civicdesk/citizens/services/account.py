@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from civicdesk import timekeeping
 from civicdesk.accounts.models import AlertChannel, Citizen, User
-from civicdesk.alerts.models import Alert, Preference, PushSubscription
+from civicdesk.alerts.models import Alert, IssueAlertChoice, Preference, PushSubscription
 
 SIGN_IN_SALT = "civicdesk.citizens.sign-in-link"
 SIGN_IN_LINK_MAX_AGE = 15 * 60
@@ -162,7 +162,8 @@ def set_alert_channel(citizen: Citizen, channel: str, phone: str = "") -> Citize
 @transaction.atomic
 def delete_account(user: User) -> None:
     """Erase a citizen's account: their issues and pushes stay (without a name), their
-    personal data goes: contact details, browsers, pending alerts, and the user itself."""
+    personal data goes: contact details, browsers, alert choices, pending alerts, and the
+    user itself."""
     if user.is_staff or user.is_superuser:
         raise ValidationError(_("Staff accounts are closed by an administrator."))
     citizen = Citizen.objects.select_for_update().filter(user=user).first()
@@ -174,6 +175,7 @@ def delete_account(user: User) -> None:
         citizen.save(update_fields=["name", "email", "phone", "alert_channel", "erased_at", "user"])
         PushSubscription.objects.filter(citizen=citizen).delete()
         Preference.objects.filter(citizen=citizen).delete()
+        IssueAlertChoice.objects.filter(citizen=citizen).delete()
         Alert.objects.filter(citizen=citizen, state=Alert.State.PENDING).update(
             state=Alert.State.CANCELLED, last_error="account deleted"
         )

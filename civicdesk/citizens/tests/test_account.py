@@ -159,6 +159,7 @@ def test_deleting_the_account_keeps_issues_and_erases_personal_data(client, ward
     pushed = report_outage(electricity.jurisdiction, reporter=Contact(email="x@example.org"))
     push(pushed, citizen)
     assert Alert.objects.filter(citizen=citizen, state="pending").exists()
+    IssueAlertChoice.objects.create(citizen=citizen, issue=pushed, channel="sms")
 
     unconfirmed = client.post("/account/delete/", {})
     assert unconfirmed.status_code == 400 and User.objects.filter(pk=user.pk).exists()
@@ -171,6 +172,7 @@ def test_deleting_the_account_keeps_issues_and_erases_personal_data(client, ward
     assert Issue.objects.get(pk=issue.pk).reporter == citizen
     assert pushed.pushes.get().citizen == citizen
     assert not Alert.objects.filter(citizen=citizen, state="pending").exists()
+    assert not IssueAlertChoice.objects.exists()
     assert client.get("/my/issues/").status_code == 302  # signed out
 
 
