@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from civicdesk import timekeeping
 from civicdesk.accounts.models import AlertChannel, Citizen
 from civicdesk.alerts.messages import REPLY_KIND
-from civicdesk.alerts.models import Alert
+from civicdesk.alerts.models import Alert, IssueAlertChoice
 from civicdesk.issues.models import OPEN_STATUSES, Issue, Source
 from civicdesk.issues.services import Contact, citizen_for, push, report_issue
 from civicdesk.phonelines import lookups, texts
@@ -41,10 +41,12 @@ def choose_language(citizen: Citizen, language: str) -> None:
 
 
 def stop_sms(citizen: Citizen) -> None:
-    """No more SMS alerts to this number; those waiting are cancelled."""
+    """No more SMS alerts to this number; those waiting are cancelled. Issues for which
+    the citizen chose SMS follow their default again (none now, SMS again after START)."""
     Citizen.objects.filter(pk=citizen.pk, alert_channel=AlertChannel.SMS).update(
         alert_channel=AlertChannel.NONE
     )
+    IssueAlertChoice.objects.filter(citizen=citizen, channel=AlertChannel.SMS).delete()
     Alert.objects.filter(
         citizen=citizen, channel=Alert.Channel.SMS, state=Alert.State.PENDING
     ).exclude(kind=REPLY_KIND).update(state=Alert.State.CANCELLED, last_error="STOP by SMS")
@@ -57,16 +59,17 @@ def start_sms(citizen: Citizen) -> None:
     citizen.alert_channel = AlertChannel.SMS
 
 
-def queue_reply(citizen: Citizen, text: str, issue: Issue | None = None) -> Alert:
+def queue_reply(citizen: Citizen, text: str) -> Alert:
     """An SMS to the citizen in the outbox: workers send it, with retries. A reply answers
-    the citizen's own message, so it goes even when their alerts are stopped."""
+    the citizen's own message, so it goes even when their alerts are stopped; it names no
+    issue, so that no choice about an issue's alerts holds it back (the inbound message
+    keeps the issue)."""
     now = timekeeping.now()
     return Alert.objects.create(
         citizen=citizen,
         channel=Alert.Channel.SMS,
         kind=REPLY_KIND,
         payload={"text": text},
-        issue=issue,
         created_at=now,
         next_attempt_at=now,
     )

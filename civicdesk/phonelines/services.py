@@ -247,5 +247,5 @@ def _receive_sms(message: SmsMessage) -> InboundSms:
         answer = sms.command(message.text, citizen, line)
     row.outcome, row.reply, row.issue = answer.outcome, answer.reply, answer.issue
     row.save(update_fields=["outcome", "reply", "issue"])
-    actions.queue_reply(citizen, answer.reply, answer.issue)
+    actions.queue_reply(citizen, answer.reply)
     return row

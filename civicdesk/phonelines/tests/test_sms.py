@@ -7,6 +7,7 @@ import pytest
 from civicdesk.accounts.models import AlertChannel, Citizen
 from civicdesk.alerts.delivery import deliver_due
 from civicdesk.alerts.models import Alert
+from civicdesk.alerts.preferences import set_issue_channel
 from civicdesk.issues.models import Issue, Push
 from civicdesk.issues.services import acknowledge
 from civicdesk.phonelines.lookups import local
@@ -143,6 +144,27 @@ def test_stop_ends_sms_alerts_and_start_restores_them(
     started, receipt = (r["message"] for r in replies(sms_gateway, 3)[1:])
     assert "SMS alerts are on again" in started
     assert receipt.startswith("Civic Desk: We received your report")
+
+
+def test_stop_also_ends_sms_chosen_for_one_issue_and_answers_still_go(
+    client, lines, sms_gateway, staff, jurisdiction, neighbour
+):
+    speak(client, sms_gateway, "en")
+    citizen = Citizen.objects.get(phone=PHONE)
+    theirs = report_outage(jurisdiction, neighbour)
+    mine = report_outage(jurisdiction, citizen)
+    citizen.alert_channel = AlertChannel.NONE
+    citizen.save()
+    set_issue_channel(citizen, mine, AlertChannel.SMS)
+    set_issue_channel(citizen, theirs, AlertChannel.NONE)
+    Alert.objects.all().delete()
+
+    text_message(client, "STOP")
+    text_message(client, f"STATUS {theirs.pk}")
+    acknowledge(mine, staff)
+    stopped, status = (r["message"] for r in replies(sms_gateway, 2))
+    assert "no more SMS alerts" in stopped and f"Issue {theirs.pk}:" in status
+    assert not Alert.objects.filter(kind="issue_acknowledged").exists()
 
 
 def test_a_phone_only_reporter_gets_alerts_by_sms_in_their_language(
