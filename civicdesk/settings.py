@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "civicdesk.accounts",
     "civicdesk.places",
     "civicdesk.catalogue",
+    "civicdesk.assets",
     "civicdesk.units",
     "civicdesk.issues",
     "civicdesk.activities",

@@ -33,7 +33,16 @@ class IssueTypeAdmin(admin.ModelAdmin):
     list_select_related = ["jurisdiction"]
     search_fields = ["code", "name", "keywords"]
     prepopulated_fields = {"code": ["name"]}
-    fields = ["jurisdiction", "code", "name", "group", "description", "keywords", "active"]
+    fields = [
+        "jurisdiction",
+        "code",
+        "name",
+        "group",
+        "description",
+        "keywords",
+        "active",
+        ("asset_kind", "asset_required"),
+    ]
     inlines = [QuestionInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[IssueType]:

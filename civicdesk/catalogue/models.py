@@ -15,6 +15,14 @@ class IssueType(models.Model):
     description = models.TextField(blank=True)
     keywords = models.CharField(max_length=300, blank=True, help_text="Comma-separated")
     active = models.BooleanField(default=True)
+    asset_kind = models.SlugField(
+        max_length=32,
+        blank=True,
+        help_text="The kind of asset a report names (e.g. street_light); blank for none",
+    )
+    asset_required = models.BooleanField(
+        default=False, help_text="A report must name the asset (when the type asks for one)"
+    )
 
     class Meta:
         constraints = [

@@ -101,6 +101,15 @@ class Issue(models.Model):
     rejection_reason = models.TextField(blank=True)
     provider_reference = models.CharField(max_length=100, blank=True)
     external_id = models.CharField(max_length=100, blank=True)
+    # The asset the fault is on (a street light by its pole number), if the type asks for one.
+    asset = models.ForeignKey(
+        "assets.Asset",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="issues",
+        db_index=False,
+    )
     push_count = models.PositiveIntegerField(default=0)
 
     # The SLA clock: it starts at submission and keeps that start across re-routing.
@@ -142,6 +151,12 @@ class Issue(models.Model):
             models.Index(fields=["issue_type", "submitted_at"]),
             models.Index(fields=["lat", "lon"]),
             models.Index(fields=["updated_at"]),
+            # An asset's history and its repeat faults; only the issues that have an asset.
+            models.Index(
+                fields=["asset", "submitted_at"],
+                name="issue_asset_history",
+                condition=Q(asset__isnull=False),
+            ),
             # The public list's two orders, read backwards and paged by keyset.
             models.Index(fields=["submitted_at", "id"], name="issue_newest"),
             models.Index(fields=["push_count", "id"], name="issue_most_pushed"),
