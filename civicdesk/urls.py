@@ -18,7 +18,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/", include("civicdesk.backoffice.urls")),
+    path("reports/assets/", include("civicdesk.assets.urls_staff")),
     path("reports/", include("civicdesk.reports.urls")),
+    path("assets/", include("civicdesk.assets.urls")),
     path("phone/", include("civicdesk.phonelines.urls")),
     path("", include("civicdesk.citizens.urls")),
 ]

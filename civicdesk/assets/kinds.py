@@ -1,8 +1,12 @@
 """Words for the kinds of asset a city registers. A kind is a slug (`street_light`); the
 known ones have names and a name for their number, others are shown as their slug."""
 
+import re
+
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+KIND_PATTERN = re.compile(r"^[-a-zA-Z0-9_]{1,32}$")
 
 KINDS: dict[str, tuple[Promise, Promise]] = {
     "street_light": (_("Street light"), _("Pole number")),

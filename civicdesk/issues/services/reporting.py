@@ -17,6 +17,8 @@ from django.db.models import F, Model
 from civicdesk import timekeeping
 from civicdesk.accounts.models import AlertChannel, Citizen, User
 from civicdesk.alerts.services import new_alerts
+from civicdesk.assets.models import Asset
+from civicdesk.assets.services import check_report_asset
 from civicdesk.catalogue.services import validate_answers
 from civicdesk.issues.clock import apply_deadlines
 from civicdesk.issues.models import (
@@ -134,6 +136,7 @@ def report_issue(
     source: str = Source.WEB,
     submitted_at: datetime | None = None,
     attached: Sequence[Model] = (),
+    asset: Asset | None = None,
 ) -> Issue:
     """Validate and save a report, route it, set its deadlines and alert its reporter.
 
@@ -141,7 +144,9 @@ def report_issue(
     Validation reads only cached reference data, so it runs before the transaction; the
     writes are one transaction, and inside a caller's transaction they take no savepoint
     of their own (an error rolls the caller back too). `attached` are new rows of the
-    caller's that belong to the issue (each has an `issue` key): they are written with it."""
+    caller's that belong to the issue (each has an `issue` key): they are written with it.
+    `asset` is the asset the fault is on, for a type that asks for one; a report without a
+    point is placed at it."""
     errors: dict[str, Any] = {}
     if len(photos) > MAX_PHOTOS:
         errors["photos"] = [f"at most {MAX_PHOTOS} photos"]
@@ -163,6 +168,10 @@ def report_issue(
             answers = validate_answers(issue_type, answers)
         except ValidationError as exc:
             errors.update({f"answers.{k}": v for k, v in exc.message_dict.items()})
+        if asset_errors := check_report_asset(jurisdiction, issue_type, asset):
+            errors["asset"] = asset_errors
+    if asset is not None and lat is None and lon is None:
+        lat, lon = asset.lat, asset.lon
     # Placed by address alone, it has no point until staff place it on the map.
     by_address = lat is None and lon is None and bool(address.strip() or address_id.strip())
     if not by_address:
@@ -204,6 +213,7 @@ def report_issue(
             area=where.area,
             unit=where.unit,
             reporter=citizen_for(reporter),
+            asset=asset,
             source=source,
             submitted_at=submitted_at or timekeeping.now(),
         )
