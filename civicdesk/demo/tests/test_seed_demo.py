@@ -145,6 +145,13 @@ def test_service_levels_met_and_missed(issues):
     assert {True, False} <= set(issues.values_list("resolution_met", flat=True))
 
 
+def test_the_reports_have_working_times_from_the_start(issues):
+    resolved = issues.filter(resolved_at__isnull=False, service_level__isnull=False)
+    assert resolved.exists()
+    assert not resolved.filter(resolution_working_seconds__isnull=True).exists()
+    assert issues.filter(response_working_seconds__gt=0).exists()
+
+
 def test_pushes_feedback_events_and_routing(issues):
     assert Push.objects.filter(issue__in=issues).count() > 50
     feedback = Feedback.objects.filter(issue__in=issues)
