@@ -14,6 +14,7 @@ from civicdesk.assets.kinds import kind_label
 from civicdesk.assets.models import Asset
 from civicdesk.catalogue.models import IssueType
 from civicdesk.issues.models import OPEN_STATUSES, Issue
+from civicdesk.issues.reference import reference as reference_data
 from civicdesk.places.models import Jurisdiction
 
 EARTH_RADIUS_METRES = 6_371_000
@@ -166,3 +167,13 @@ def repeat_faults(
         .filter(faults__gte=minimum)
         .order_by("-faults", "-last_fault", "asset__reference")
     )
+
+
+def named_asset(jurisdiction: Jurisdiction, issue_type_code: str, reference: str) -> Asset | None:
+    """The asset an outside client (the JSON API, Open311) names by number for a report of
+    this type; None for no number or an unknown type (report_issue says so). An unknown
+    number is a ValidationError on `asset`."""
+    issue_type = reference_data(jurisdiction).issue_types.get(issue_type_code)
+    if issue_type is None or not reference.strip():
+        return None
+    return asset_for_report(jurisdiction, issue_type, reference)

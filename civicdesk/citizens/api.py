@@ -17,6 +17,7 @@ from ninja import Field, Header, Query, Schema, Status
 
 from civicdesk.accounts.models import Citizen
 from civicdesk.api import api, token_or_session
+from civicdesk.assets.services import named_asset
 from civicdesk.citizens.public_timeline import public_timeline
 from civicdesk.citizens.services.following import (
     choose_issue_channel,
@@ -51,6 +52,9 @@ class ReportIn(Schema):
     address_id: str = ""
     answers: dict[str, Any] = Field(default_factory=dict, description="By question code")
     description: str = ""
+    asset: str = Field(
+        "", description="The asset's number (a street light's pole number), for types asking one"
+    )
 
 
 class IssueTypeOut(Schema):
@@ -195,11 +199,12 @@ def report(
     """Report an issue as the signed-in citizen. The answer carries the reference number and
     the response and resolution deadlines of the service level. Send an Idempotency-Key
     header to make retries safe: a repeat answers 200 with the first report."""
-    fields = payload.dict(exclude={"jurisdiction"})
+    jurisdiction = _jurisdiction(payload.jurisdiction)
+    fields = payload.dict(exclude={"jurisdiction", "asset"})
     fields["issue_type_code"] = fields.pop("service_code")
-    issue, created = report_once(
-        request.auth, _jurisdiction(payload.jurisdiction), fields, idempotency_key
-    )
+    if asset := named_asset(jurisdiction, payload.service_code, payload.asset):
+        fields["asset"] = asset
+    issue, created = report_once(request.auth, jurisdiction, fields, idempotency_key)
     return Status(201 if created else 200, _report_out(issue))
 
 

@@ -3,12 +3,15 @@ keep it for redisplay; the services decide what is valid for the domain."""
 
 import re
 import secrets
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from civicdesk.assets.forms import add_asset_fields, asset_fields, clean_asset
+from civicdesk.assets.services import NearAsset
 from civicdesk.catalogue.models import Datatype, IssueType, Question
 from civicdesk.issues.photos import MAX_PHOTOS, check_photo
 
@@ -163,7 +166,14 @@ class ReportForm(PlaceForm):
     )
     key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
-    def __init__(self, *args: Any, issue_type: IssueType, signed_in: bool, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        issue_type: IssueType,
+        signed_in: bool,
+        assets: Sequence[NearAsset] = (),
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         self.issue_type = issue_type
         self.signed_in = signed_in
@@ -176,9 +186,18 @@ class ReportForm(PlaceForm):
         if signed_in:
             for name in ("name", "email", "phone"):
                 del self.fields[name]
+        add_asset_fields(self, assets)  # for a type that asks for an asset (nearest first)
 
     def question_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.fields if name.startswith("q_")]
+
+    def asset_fields(self) -> list[forms.BoundField]:
+        return asset_fields(self)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        clean_asset(self, data)
+        return data
 
     def clean_phone(self) -> str:
         return clean_phone(self.cleaned_data.get("phone", ""))
@@ -197,7 +216,7 @@ class ReportForm(PlaceForm):
 
     def apply_service_errors(self, error: ValidationError) -> None:
         """Show the service's errors next to the fields they are about."""
-        where = {"location": "lat", "idempotency_key": "key"}
+        where = {"location": "lat", "idempotency_key": "key", "asset": "asset_number"}
         for field, messages in error.message_dict.items():
             target = where.get(field, field)
             if target.startswith("answers."):

@@ -17,7 +17,11 @@ from django.db.models import QuerySet
 from civicdesk import timekeeping
 from civicdesk.accounts.models import hash_token
 from civicdesk.accounts.services import LAST_USED_PRECISION, PREFIX_LENGTH
+from civicdesk.assets.forms import ASSET_ATTRIBUTE
+from civicdesk.assets.models import Asset
+from civicdesk.assets.services import named_asset
 from civicdesk.issues.models import Source
+from civicdesk.issues.reference import reference
 from civicdesk.issues.services import Contact, report_issue
 from civicdesk.open311.models import ClientApplication, Submission
 from civicdesk.places.models import Jurisdiction
@@ -139,6 +143,20 @@ def _earlier(
     )
 
 
+def _asset(jurisdiction: Jurisdiction, data: RequestInput) -> Asset | None:
+    """The asset a request names, for a type that asks for one: by `address_id`, or by the
+    `asset_id` attribute if the type defines it. Other types keep address_id as given."""
+    issue_type = reference(jurisdiction).issue_types.get(data.service_code)
+    if issue_type is None or not issue_type.asset_kind:
+        return None
+    number = data.address_id or str(data.answers.get(ASSET_ATTRIBUTE) or "")
+    try:
+        return named_asset(jurisdiction, data.service_code, number)
+    except ValidationError as exc:
+        field = "address_id" if data.address_id else f"attribute[{ASSET_ATTRIBUTE}]"
+        raise ValidationError({field: exc.message_dict["asset"]}) from exc
+
+
 def submit_request(
     *,
     application: ClientApplication,
@@ -160,6 +178,7 @@ def submit_request(
     earlier = _earlier(application, idempotency_key, fingerprint, data.device_id)
     if earlier is not None:
         return earlier, False
+    asset = _asset(jurisdiction, data)
     name = f"{data.first_name.strip()} {data.last_name.strip()}".strip()
     submission = Submission(
         application=application,
@@ -186,6 +205,7 @@ def submit_request(
                 photos=list(photos),
                 source=Source.OPEN311,
                 attached=[submission],
+                asset=asset,
             )
     except IntegrityError:
         # A concurrent retry with the same key won the race on the unique constraint:

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from PIL import Image, ImageOps
 
 from civicdesk.accounts.models import Citizen
+from civicdesk.assets.models import Asset
 from civicdesk.catalogue.models import IssueType
 from civicdesk.citizens.models import ReportKey
 from civicdesk.issues.models import OPEN_STATUSES, Issue, Source
@@ -119,6 +120,7 @@ def report_from_web(
     reporter: Contact | Citizen | None = None,
     photos: Sequence[File] = (),
     submitted_at: datetime | None = None,
+    asset: Asset | None = None,
 ) -> tuple[Issue, bool]:
     """Report an issue from the web form (or its offline queue), once per key: a retry
     with the same key answers with the first issue. Returns (issue, created)."""
@@ -146,6 +148,7 @@ def report_from_web(
         "photos": shrunk,
         "source": Source.WEB,
         "submitted_at": submitted_at,
+        "asset": asset,
     }
     try:
         return _report_with_key(key, fields), True

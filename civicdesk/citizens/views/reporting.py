@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from civicdesk.assets.services import nearest_assets
 from civicdesk.catalogue.models import IssueType
 from civicdesk.citizens.forms import PlaceForm, ReportForm, new_key
 from civicdesk.citizens.services.account import ensure_citizen
@@ -129,8 +130,15 @@ def report_details(request: HttpRequest, city: str, code: str) -> HttpResponse:
     jurisdiction = _jurisdiction(city)
     issue_type = _issue_type(jurisdiction, code)
     signed_in = request.user.is_authenticated
+    place = PlaceForm(request.POST if request.method == "POST" else request.GET)
+    point = place.point if place.is_valid() else None
+    assets = []
+    if issue_type.asset_kind and point:
+        assets = nearest_assets(issue_type.asset_kind, *point, jurisdiction=jurisdiction)
     if request.method == "POST":
-        form = ReportForm(request.POST, request.FILES, issue_type=issue_type, signed_in=signed_in)
+        form = ReportForm(
+            request.POST, request.FILES, issue_type=issue_type, signed_in=signed_in, assets=assets
+        )
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -145,6 +153,7 @@ def report_details(request: HttpRequest, city: str, code: str) -> HttpResponse:
                     answers=form.answers(),
                     reporter=_reporter(request, form),
                     photos=data.get("photos") or [],
+                    asset=data.get("asset"),
                 )
             except ValidationError as exc:
                 form.apply_service_errors(exc)
@@ -167,12 +176,10 @@ def report_details(request: HttpRequest, city: str, code: str) -> HttpResponse:
             },
             issue_type=issue_type,
             signed_in=signed_in,
+            assets=assets,
         )
         status = 200
-    place = PlaceForm(request.POST if request.method == "POST" else request.GET)
-    nearby = []
-    if place.is_valid() and place.point:
-        nearby = nearby_open_issues(issue_type, *place.point)
+    nearby = nearby_open_issues(issue_type, *point) if point else []
     return render(
         request,
         "citizens/report/details.html",
