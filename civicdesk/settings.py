@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "civicdesk.reports",
     "civicdesk.demo",
     "civicdesk.phonelines",
+    "civicdesk.imports",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,292 @@
+"""Importing a city's historic service requests from a CSV export (issue #8).
+
+The file is read as a stream, a chunk of rows at a time; each chunk is one transaction
+with a fixed number of statements whatever its size: the external ids already imported,
+ids reserved for the new issues and events, then the issues, their events and their
+records written by COPY (PostgreSQL) or one executemany (SQLite). Points are placed in
+areas for the whole chunk at once by an STRtree query. Memory stays that of one chunk.
+
+Imported issues are history: no reporter, no alerts, no service level (so the SLA watch
+leaves them alone); the source's due date is the resolution deadline, and whether the
+resolution met it is judged here, as the SLA report reads it."""
+
+import csv
+from contextlib import nullcontext
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import islice
+from pathlib import Path
+from typing import TextIO
+
+import numpy as np
+import shapely
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+
+from civicdesk import timekeeping
+from civicdesk.imports.bulk import reserve_ids, write_rows
+from civicdesk.imports.mapping import Mapping
+from civicdesk.imports.models import ImportedRecord
+from civicdesk.imports.names import Names
+from civicdesk.imports.records import Record, Rejected, RowReader
+from civicdesk.issues.models import Issue, Source, Status
+from civicdesk.issues.reference import reference
+from civicdesk.places.models import Jurisdiction
+from civicdesk.timeline.models import Event
+
+CHUNK = 10_000
+# How far outside its areas' bounding box a point may lie and still belong to a
+# jurisdiction, as for citizens' reports; points further out (placeholders such as
+# (0, 0)) are dropped and the request is imported without a point.
+MARGIN_DEGREES = 0.05
+
+ISSUE_COLUMNS = (
+    "id", "jurisdiction_id", "issue_type_id", "answers", "description", "lat", "lon",
+    "address", "address_id", "media_url", "area_id", "source", "status", "unit_id",
+    "rejection_reason", "provider_reference", "external_id", "push_count", "submitted_at",
+    "resolution_due", "responded_at", "resolved_at", "closed_at", "resolution_met",
+    "updated_at", "resolution_working_seconds", "resolution_measured_for",
+)  # fmt: skip
+EVENT_COLUMNS = (
+    "issue_id", "actor_role", "kind", "from_value", "to_value", "note", "public", "created_at",
+)  # fmt: skip
+RECORD_COLUMNS = ("jurisdiction_id", "source", "external_id", "issue_id")
+RESOLVED = frozenset({Status.RESOLVED.value, Status.CLOSED.value})
+
+
+@dataclass
+class ImportResult:
+    read: int = 0
+    imported: int = 0
+    skipped: int = 0  # imported before (or earlier in the same file)
+    rejected: int = 0
+    points_dropped: int = 0  # outside the jurisdiction's areas
+    created_issue_types: list[str] = field(default_factory=list)
+    created_units: list[str] = field(default_factory=list)
+
+
+class Rejects:
+    """The rejects CSV: line, reason, then the row as it was."""
+
+    def __init__(self, handle: TextIO | None, header: list[str]) -> None:
+        self.writer = csv.writer(handle) if handle else None
+        if self.writer:
+            self.writer.writerow(["line", "reason", *header])
+
+    def add(self, line: int, reason: str, row: list[str]) -> None:
+        if self.writer:
+            self.writer.writerow([line, reason, *row])
+
+
+class Placer:
+    """Areas of the jurisdiction for many points at once: the smallest covering area."""
+
+    def __init__(self, jurisdiction: Jurisdiction) -> None:
+        known = reference(jurisdiction)
+        self.tree = known.shapes
+        self.area_ids = np.array([a.pk for a in known.areas] or [0], dtype=np.int64)
+        self.bounds = known.bounds
+
+    def inside(self, lat: float, lon: float) -> bool:
+        if self.bounds is None:
+            return True
+        min_lat, max_lat, min_lon, max_lon = self.bounds
+        m = MARGIN_DEGREES
+        return min_lat - m <= lat <= max_lat + m and min_lon - m <= lon <= max_lon + m
+
+    def areas(self, lats: list[float], lons: list[float]) -> list[int | None]:
+        if not lats or self.bounds is None:
+            return [None] * len(lats)
+        points = shapely.points(np.array(lons), np.array(lats))
+        found, tree_index = self.tree.query(points, predicate="covered_by")
+        # Areas are in the tree smallest first: the lowest index per point wins.
+        best = np.full(len(lats), -1, dtype=np.int64)
+        order = np.lexsort((tree_index, found))
+        points_found, first = np.unique(found[order], return_index=True)
+        best[points_found] = tree_index[order][first]
+        return [int(self.area_ids[i]) if i >= 0 else None for i in best.tolist()]
+
+
+def _chunks(reader: Iterator[list[str]], size: int) -> Iterator[list[tuple[int, list[str]]]]:
+    """Rows with the line each starts on, a chunk at a time."""
+    line = reader.line_num
+    while True:
+        chunk = []
+        for row in islice(reader, size):
+            chunk.append((line + 1, row))
+            line = reader.line_num
+        if not chunk:
+            return
+        yield chunk
+
+
+def _issue_row(
+    pk: int, record: Record, jurisdiction_id: int, source: str, type_id: int,
+    unit_id: int | None, area_id: int | None,
+) -> tuple:  # fmt: skip
+    resolved = record.closed_at if record.status in RESOLVED else None
+    updated = max(d for d in (record.status_at, record.responded_at) if d is not None)
+    return (
+        pk, jurisdiction_id, type_id, "{}", record.description, record.lat, record.lon,
+        record.address, "", "", area_id, Source.IMPORT.value, record.status, unit_id,
+        "", "", f"{source}:{record.external_id}", 0, record.submitted_at, record.due,
+        record.responded_at, resolved, record.closed_at if record.status != "resolved" else None,
+        None if resolved is None or record.due is None else resolved <= record.due,
+        updated,
+        None if resolved is None else round((resolved - record.submitted_at).total_seconds()),
+        resolved,
+    )  # fmt: skip
+
+
+def _event_rows(pk: int, record: Record, note: str) -> Iterator[tuple]:
+    yield (pk, "citizen", "reported", "", Status.SUBMITTED.value, note, True, record.submitted_at)
+    if record.status != Status.SUBMITTED:
+        yield (pk, "staff", "status", Status.SUBMITTED.value, record.status, "", True,
+               record.status_at)  # fmt: skip
+
+
+def _imported_before(jurisdiction: Jurisdiction, source: str, ids: list[str]) -> set[str]:
+    found = ImportedRecord.objects.filter(jurisdiction=jurisdiction, source=source)
+    if connection.vendor == "postgresql":
+        # One array parameter rather than ten thousand.
+        found = found.extra(where=["external_id = ANY(%s)"], params=[ids])
+    else:
+        found = found.filter(external_id__in=ids)
+    return set(found.values_list("external_id", flat=True))
+
+
+class Importer:
+    def __init__(
+        self, jurisdiction: Jurisdiction, mapping: Mapping, names: Names, result: ImportResult
+    ) -> None:
+        self.jurisdiction = jurisdiction
+        self.mapping = mapping
+        self.names = names
+        self.result = result
+        self.placer = Placer(jurisdiction)
+        self.note = f"Imported from {mapping.source}"
+
+    def chunk(self, records: list[Record], rejects: Rejects, rows: dict[int, list[str]]) -> None:
+        names, result = self.names, self.result
+        names.learn((r.category for r in records), (r.agency for r in records))
+        kept, seen = [], set()
+        for record in records:
+            if names.types.get(record.category) is None:
+                reason = f"category {record.category!r} matches no issue type"
+            elif record.agency and names.units.get(record.agency) is None:
+                reason = f"agency {record.agency!r} matches no business unit"
+            else:
+                kept.append(record)
+                continue
+            rejects.add(record.line, reason, rows[record.line])
+            result.rejected += 1
+        before = _imported_before(
+            self.jurisdiction, self.mapping.source, [r.external_id for r in kept]
+        )
+        fresh = []
+        for record in kept:
+            if record.external_id in before or record.external_id in seen:
+                result.skipped += 1
+                continue
+            seen.add(record.external_id)
+            if record.lat is not None and not self.placer.inside(record.lat, record.lon):
+                record.lat = record.lon = None
+                result.points_dropped += 1
+            fresh.append(record)
+        if not fresh:
+            return
+        placed = [r for r in fresh if r.lat is not None]
+        areas = dict(
+            zip(
+                (id(r) for r in placed),
+                self.placer.areas([r.lat for r in placed], [r.lon for r in placed]),
+                strict=True,
+            )
+        )
+        ids = reserve_ids(Issue, len(fresh))
+        j, source = self.jurisdiction.pk, self.mapping.source
+        pairs = set()
+        issues, events, links = [], [], []
+        for pk, record in zip(ids, fresh, strict=True):
+            type_id = names.types[record.category]
+            unit_id = names.units.get(record.agency) if record.agency else None
+            if unit_id is not None:
+                pairs.add((unit_id, type_id))
+            issues.append(
+                _issue_row(pk, record, j, source, type_id, unit_id, areas.get(id(record)))
+            )
+            events.extend(_event_rows(pk, record, self.note))
+            links.append((j, source, record.external_id, pk))
+        write_rows(Issue, ISSUE_COLUMNS, issues)
+        write_rows(Event, EVENT_COLUMNS, events)
+        write_rows(ImportedRecord, RECORD_COLUMNS, links)
+        names.link_created(pairs)
+        result.imported += len(fresh)
+
+
+def import_requests(
+    source: TextIO,
+    mapping: Mapping,
+    jurisdiction: Jurisdiction,
+    *,
+    rejects: TextIO | None = None,
+    create_missing: bool = False,
+    chunk_size: int = CHUNK,
+    now: datetime | None = None,
+) -> ImportResult:
+    """Import the requests of a CSV stream. Each chunk commits on its own: an interrupted
+    import keeps what it wrote, and running it again picks up where it stopped."""
+    reader = csv.reader(source)
+    header = next(reader, None)
+    if header is None:
+        raise ValidationError("The file is empty")
+    try:
+        rows_reader = RowReader(mapping, header, now or timekeeping.now())
+    except Rejected as exc:
+        raise ValidationError(str(exc)) from exc
+    result = ImportResult()
+    names = Names(jurisdiction, mapping, create_missing)
+    importer = Importer(jurisdiction, mapping, names, result)
+    out = Rejects(rejects, header)
+    for chunk in _chunks(reader, chunk_size):
+        records, rows = [], {}
+        for line, row in chunk:
+            try:
+                records.append(rows_reader.read(row, line))
+                rows[line] = row
+            except Rejected as exc:
+                out.add(line, str(exc), row)
+                result.rejected += 1
+        result.read += len(chunk)
+        with transaction.atomic():
+            importer.chunk(records, out, rows)
+    result.created_issue_types = names.created_types
+    result.created_units = names.created_units
+    return result
+
+
+def import_file(
+    path: Path,
+    mapping: Mapping,
+    jurisdiction: Jurisdiction,
+    *,
+    rejects_path: Path | None = None,
+    create_missing: bool = False,
+    chunk_size: int = CHUNK,
+) -> ImportResult:
+    """`import_requests` on a file, writing its rejects to `rejects_path`."""
+    try:
+        source = open(path, newline="", encoding="utf-8-sig")
+    except OSError as exc:
+        raise ValidationError(f"{path}: cannot be read ({exc.strerror})") from exc
+    rejects = open(rejects_path, "w", newline="") if rejects_path else nullcontext()
+    with source, rejects as out:
+        return import_requests(
+            source,
+            mapping,
+            jurisdiction,
+            rejects=out,
+            create_missing=create_missing,
+            chunk_size=chunk_size,
+        )
