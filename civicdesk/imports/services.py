@@ -11,8 +11,8 @@ leaves them alone); the source's due date is the resolution deadline, and whethe
 resolution met it is judged here, as the SLA report reads it."""
 
 import csv
-from contextlib import nullcontext
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
@@ -276,12 +276,12 @@ def import_file(
     chunk_size: int = CHUNK,
 ) -> ImportResult:
     """`import_requests` on a file, writing its rejects to `rejects_path`."""
-    try:
-        source = open(path, newline="", encoding="utf-8-sig")
-    except OSError as exc:
-        raise ValidationError(f"{path}: cannot be read ({exc.strerror})") from exc
-    rejects = open(rejects_path, "w", newline="") if rejects_path else nullcontext()
-    with source, rejects as out:
+    with ExitStack() as files:
+        try:
+            source = files.enter_context(open(path, newline="", encoding="utf-8-sig"))
+        except OSError as exc:
+            raise ValidationError(f"{path}: cannot be read ({exc.strerror})") from exc
+        out = files.enter_context(open(rejects_path, "w", newline="")) if rejects_path else None
         return import_requests(
             source,
             mapping,

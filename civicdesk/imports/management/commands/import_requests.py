@@ -40,7 +40,9 @@ class Command(BaseCommand):
         try:
             mapping = load_mapping(options["mapping"])
         except ValidationError as exc:
-            raise CommandError("The mapping is not usable:\n  - " + "\n  - ".join(exc.messages))
+            raise CommandError(
+                "The mapping is not usable:\n  - " + "\n  - ".join(exc.messages)
+            ) from None
         slug = options["jurisdiction"] or mapping.jurisdiction
         if not slug:
             raise CommandError("Name the jurisdiction: --jurisdiction SLUG, or in the mapping")
@@ -57,7 +59,9 @@ class Command(BaseCommand):
                 create_missing=options["create_missing"],
             )
         except ValidationError as exc:
-            raise CommandError("Nothing was imported:\n  - " + "\n  - ".join(exc.messages))
+            raise CommandError(
+                "Nothing was imported:\n  - " + "\n  - ".join(exc.messages)
+            ) from None
         self.stdout.write(
             f"Read {result.read} rows: {result.imported} imported, {result.skipped} imported"
             f" before, {result.rejected} rejected (see {rejects});"
