@@ -146,6 +146,13 @@ STATICFILES_DIRS = [
 # Map tiles: any XYZ tile server. Pages work without tiles (address and coordinate entry).
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors")
+# Address search on the place step (civicdesk.places.geocoding): a Nominatim-compatible
+# /search endpoint, empty to search the jurisdiction's area names only. Nominatim's usage
+# policy wants a User-Agent naming the site; answers are cached for a day.
+GEOCODER_URL = os.environ.get("GEOCODER_URL", "https://nominatim.openstreetmap.org/search")
+GEOCODER_TIMEOUT = float(os.environ.get("GEOCODER_TIMEOUT", "3"))
+GEOCODER_USER_AGENT = os.environ.get("GEOCODER_USER_AGENT", f"Civic Desk ({SITE_URL})")
+GEOCODER_COUNTRY_CODES = os.environ.get("GEOCODER_COUNTRY_CODES", "")  # e.g. "za"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 

@@ -111,9 +111,18 @@ class PlaceForm(forms.Form):
         help_text=_("For example: corner of Main and Bree Street, outside no. 12."),
     )
 
+    def __init__(self, *args: Any, searching: bool = False, **kwargs: Any) -> None:
+        """`searching`: the citizen pressed Find, so the address is what to look for."""
+        super().__init__(*args, **kwargs)
+        self.searching = searching
+
     def clean(self) -> dict:
         data = super().clean()
         lat, lon = data.get("lat"), data.get("lon")
+        if self.searching:
+            if not data.get("address", "").strip():
+                self.add_error("address", _("Type an address or a place name to find it."))
+            return data
         if "lat" in self.errors or "lon" in self.errors:
             return data
         if (lat is None) != (lon is None):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from civicdesk.citizens.views import account, issue_page, pwa, reporting
+from civicdesk.citizens.views import account, issue_page, placing, pwa, reporting
 
 # Reporting, issue pages, accounts and the installable app (manifest, service worker).
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("report/", reporting.choose_category, name="report"),
     path("report/offline/", pwa.offline_report, name="report-offline"),
     path("report/sent/<int:issue_id>/", reporting.report_sent, name="report-sent"),
+    path("report/<slug:city>/geocode.json", placing.geocode, name="report-geocode"),
     path("report/<slug:city>/<slug:code>/", reporting.choose_place, name="report-place"),
     path(
         "report/<slug:city>/<slug:code>/details/",

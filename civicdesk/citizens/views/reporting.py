@@ -18,6 +18,7 @@ from civicdesk.catalogue.models import IssueType
 from civicdesk.citizens.forms import PlaceForm, ReportForm, new_key
 from civicdesk.citizens.services.account import ensure_citizen
 from civicdesk.citizens.services.reporting import nearby_open_issues, report_from_web
+from civicdesk.citizens.views import placing
 from civicdesk.citizens.views.identity import remember
 from civicdesk.issues.models import Issue
 from civicdesk.issues.reference import jurisdictions, reference
@@ -96,8 +97,9 @@ def choose_category(request: HttpRequest) -> HttpResponse:
 def choose_place(request: HttpRequest, city: str, code: str) -> HttpResponse:
     jurisdiction = _jurisdiction(city)
     issue_type = _issue_type(jurisdiction, code)
-    form = PlaceForm(request.GET or None)
-    if request.GET and form.is_valid():
+    searching = placing.FIND in request.GET
+    form = PlaceForm(request.GET or None, searching=searching)
+    if request.GET and not searching and form.is_valid():
         query = request.GET.urlencode()
         return redirect(f"{reverse('citizens:report-details', args=[city, code])}?{query}")
     return render(
@@ -108,6 +110,7 @@ def choose_place(request: HttpRequest, city: str, code: str) -> HttpResponse:
             "issue_type": issue_type,
             "form": form,
             "map": _map_settings(jurisdiction),
+            "matches": placing.find_places(jurisdiction, code, form) if searching else None,
         },
     )
 
