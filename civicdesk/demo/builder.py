@@ -20,6 +20,7 @@ from civicdesk.demo.geo import Wards
 from civicdesk.demo.history import History
 from civicdesk.demo.plan import plan_reports
 from civicdesk.demo.setup import create_world
+from civicdesk.demo.street_lights import add_street_lights
 from civicdesk.issues.models import OPEN_STATUSES, Feedback, Issue, Push, Status
 from civicdesk.places.models import Jurisdiction
 from civicdesk.reports.working_time import measure_working_times
@@ -60,6 +61,7 @@ def _build(seed: int, now: datetime, issues: int) -> Jurisdiction:
     # show the working times of its history from the start.
     while measure_working_times():
         pass
+    add_street_lights(world.jurisdiction)
     return world.jurisdiction
 
 
