@@ -156,3 +156,9 @@ def test_repeat_faults_are_scoped_to_the_staff_member_s_issues(client, faults, r
     assert client.get(REPORT).status_code == 403
     client.logout()
     assert client.get(REPORT).status_code == 302
+
+
+def test_the_asset_page_speaks_afrikaans(client, lights):
+    client.post("/i18n/setlang/", {"language": "af", "next": "/"})
+    html = client.get(LIGHT_PAGE).content.decode()
+    assert "Straatlig SL-0001" in html and "Paalnommer: SL-0001" in html
