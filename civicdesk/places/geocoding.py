@@ -10,7 +10,7 @@ import logging
 import re
 from dataclasses import asdict, dataclass
 
-import httpx
+import requests
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
@@ -95,7 +95,7 @@ def _geocoder_params(jurisdiction: Jurisdiction, text: str, limit: int) -> dict[
 def _ask_geocoder(params: dict[str, str]) -> list[tuple[str, float, float]] | None:
     """The geocoder's answers as (label, lat, lon), or None when it could not answer."""
     try:
-        response = httpx.get(
+        response = requests.get(
             settings.GEOCODER_URL,
             params=params,
             headers={"User-Agent": settings.GEOCODER_USER_AGENT},
@@ -103,9 +103,13 @@ def _ask_geocoder(params: dict[str, str]) -> list[tuple[str, float, float]] | No
         )
         response.raise_for_status()
         answer = response.json()
-    except (httpx.HTTPError, ValueError) as exc:
-        # The query itself stays out of the log: it may be someone's home address.
-        logger.warning("Geocoder failed: %s: %s", exc.__class__.__name__, exc)
+    except requests.HTTPError as exc:
+        # The query stays out of the log (it may be someone's home address), so no URL;
+        # requests, unlike httpx, logs the URLs it asks only at DEBUG level.
+        logger.warning("Geocoder failed: HTTP %s", exc.response.status_code)
+        return None
+    except (requests.RequestException, ValueError) as exc:
+        logger.warning("Geocoder failed: %s", exc.__class__.__name__)
         return None
     if not isinstance(answer, list):
         logger.warning("Geocoder failed: the answer is not a JSON array")
@@ -124,7 +128,9 @@ def geocoder_matches(jurisdiction: Jurisdiction, text: str, limit: int) -> list[
     params = _geocoder_params(jurisdiction, text, limit) if settings.GEOCODER_URL else None
     if params is None:
         return []
-    digest = hashlib.sha256(repr((settings.GEOCODER_URL, sorted(params.items()))).encode())
+    # Geocoders ignore case: "Bree street" and "Bree Street" are one query.
+    asked = sorted((name, value.lower()) for name, value in params.items())
+    digest = hashlib.sha256(repr((settings.GEOCODER_URL, asked)).encode())
     key = f"geocoder:{digest.hexdigest()}"
     found = cache.get(key)
     if found is None:
