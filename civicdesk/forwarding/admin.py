@@ -1,7 +1,9 @@
 """Providers are configured here; forwardings are shown, and failed ones retried."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -15,6 +17,10 @@ class ProviderAdmin(admin.ModelAdmin):
     list_filter = ["kind", "active"]
     list_select_related = ["unit"]
     readonly_fields = ["pulled_until", "last_pull_error"]
+    # An endpoint typed without a scheme is https (as Django 6 will assume).
+    formfield_overrides = {
+        models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}
+    }
 
 
 class AppliedUpdateInline(admin.TabularInline):
