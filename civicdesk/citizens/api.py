@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Case, CharField, Q, Value, When
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -23,12 +22,12 @@ from civicdesk.citizens.services.following import (
     choose_issue_channel,
     follow,
     is_following,
+    issues_of,
     unfollow,
 )
 from civicdesk.following.api_reports import report_once
-from civicdesk.following.models import Follow
 from civicdesk.issues import reference
-from civicdesk.issues.models import Issue, Push
+from civicdesk.issues.models import Issue
 from civicdesk.issues.services import Contact, citizen_for, give_feedback, push, unpush
 from civicdesk.issues.sla_state import with_sla_state
 from civicdesk.places.models import Jurisdiction
@@ -217,20 +216,9 @@ def report(
 )
 def my_issues(request: HttpRequest, page: Query[Page]):
     """Newest first, with their deadlines and SLA state."""
-    citizen = _citizen(request)
-    pushed = Push.objects.filter(citizen=citizen).values("issue_id")
-    followed = Follow.objects.filter(citizen=citizen).values("issue_id")
-    mine = Issue.objects.filter(Q(reporter=citizen) | Q(id__in=pushed) | Q(id__in=followed))
+    mine = issues_of(_citizen(request))
     rows = (
         with_sla_state(mine)
-        .annotate(
-            relation=Case(
-                When(reporter=citizen, then=Value("reported")),
-                When(id__in=pushed, then=Value("pushed")),
-                default=Value("following"),
-                output_field=CharField(),
-            )
-        )
         .select_related("issue_type", "area")
         .order_by("-submitted_at", "-id")[page.offset : page.offset + page.limit]
     )

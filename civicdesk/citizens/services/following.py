@@ -8,6 +8,7 @@ following it again lifts that, so "following" always means "gets the issue's ale
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Case, CharField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from civicdesk.accounts.models import AlertChannel, Citizen
@@ -19,6 +20,23 @@ from civicdesk.issues.models import Issue, Push
 # The choice that removes a per-issue channel: alerts go on the citizen's global channel.
 DEFAULT = "default"
 ISSUE_CHANNELS = (DEFAULT, AlertChannel.EMAIL, AlertChannel.SMS, AlertChannel.NONE)
+
+
+def issues_of(citizen: Citizen) -> QuerySet[Issue]:
+    """The issues a citizen reported, pushes or follows ("My issues"), each annotated with
+    `relation`: reported, pushed or following."""
+    pushed = Push.objects.filter(citizen=citizen).values("issue_id")
+    followed = Follow.objects.filter(citizen=citizen).values("issue_id")
+    return Issue.objects.filter(
+        Q(reporter=citizen) | Q(id__in=pushed) | Q(id__in=followed)
+    ).annotate(
+        relation=Case(
+            When(reporter=citizen, then=Value("reported")),
+            When(id__in=pushed, then=Value("pushed")),
+            default=Value("following"),
+            output_field=CharField(),
+        )
+    )
 
 
 def _reported_or_pushed(issue: Issue, citizen: Citizen) -> bool:

@@ -111,20 +111,25 @@ def test_a_link_for_a_bad_address_is_refused_without_mail(client, smtp, db):
     assert smtp.mailbox.messages == []
 
 
-def test_my_issues_lists_reported_and_pushed_with_status_and_deadlines(
+def test_my_issues_lists_reported_pushed_and_followed_with_status_and_deadlines(
     client, wards, electricity, neighbour
 ):
+    from civicdesk.citizens.services.following import follow
+
     user = User.objects.create_user("ayanda@example.org", email="ayanda@example.org")
     client.force_login(user)
     mine = account.ensure_citizen(user)
     reported = report_outage(electricity.jurisdiction, reporter=mine)
     pushed = report_outage(electricity.jurisdiction, reporter=neighbour)
     push(pushed, mine)
+    followed = report_outage(electricity.jurisdiction, reporter=neighbour)
+    follow(followed, mine)
     report_outage(electricity.jurisdiction, reporter=neighbour)  # not theirs
     html = client.get("/my/issues/").content.decode()
-    assert html.count('class="card"') == 2
+    assert html.count('class="card"') == 3
     assert f"#{reported.pk} Power outage" in html and "you reported it" in html
     assert f"#{pushed.pk} Power outage" in html and "you push it" in html
+    assert f"#{followed.pk} Power outage" in html and "you follow it" in html
     assert "Submitted" in html and "On track" in html and "Response by" in html
 
 

@@ -6,7 +6,6 @@ from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -25,7 +24,7 @@ from civicdesk.citizens.forms_account import (
 )
 from civicdesk.citizens.services import account, following
 from civicdesk.citizens.views import labels
-from civicdesk.issues.models import Issue, Push
+from civicdesk.issues.models import Issue
 from civicdesk.issues.sla_state import with_sla_state
 
 SIGN_IN = reverse_lazy("citizens:sign-in")
@@ -180,11 +179,8 @@ def _my_issues_page(
 ) -> HttpResponse:
     """A page of "My issues", each with its alert choice; `posted` is an (issue id, form)
     refused, shown with its errors next to its field."""
-    pushed = Push.objects.filter(citizen=citizen).values("issue_id")
     issues = with_sla_state(
-        Issue.objects.filter(Q(reporter=citizen) | Q(pk__in=pushed))
-        .select_related("issue_type")
-        .order_by("-submitted_at", "-id")
+        following.issues_of(citizen).select_related("issue_type").order_by("-submitted_at", "-id")
     )
     page = Paginator(issues, MY_ISSUES_PAGE).get_page(page_number)
     rows = list(page.object_list)
@@ -207,7 +203,7 @@ def _my_issues_page(
             "rows": [
                 {
                     "issue": issue,
-                    "reported": issue.reporter_id == citizen.pk,
+                    "relation": issue.relation,
                     "status": labels.status_label(issue.status),
                     "sla": labels.SLA.get(issue.sla_state, ""),
                     "form": form(issue),
@@ -241,10 +237,7 @@ def _chosen(channel: str, issue_id: int) -> str:
 def issue_alerts(request: HttpRequest, issue_id: int) -> HttpResponse:
     """Save the alert choice of one of the citizen's issues (a plain form post)."""
     citizen = account.ensure_citizen(request.user)
-    issue = get_object_or_404(
-        Issue.objects.filter(Q(reporter=citizen) | Q(pushes__citizen=citizen)).distinct(),
-        pk=issue_id,
-    )
+    issue = get_object_or_404(following.issues_of(citizen), pk=issue_id)
     page_number = request.POST.get("page") or None
     form = IssueChannelForm(
         request.POST, default=citizen.alert_channel, auto_id=f"id_issue_{issue.pk}_%s"
