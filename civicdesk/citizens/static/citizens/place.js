@@ -53,16 +53,15 @@
     say("");
     const heading = document.createElement("h2"), ul = document.createElement("ul");
     heading.textContent = list.dataset.heading; ul.className = "match-list";
-    matches.forEach((m) => {
+    matches.forEach((m, i) => {
       const li = document.createElement("li"), label = document.createElement("span");
-      const link = document.createElement("a"), hidden = document.createElement("span");
-      label.className = "match-label"; label.textContent = m.label;
-      const y = m.lat.toFixed(6), x = m.lon.toFixed(6);
+      const link = document.createElement("a"), y = m.lat.toFixed(6), x = m.lon.toFixed(6);
+      label.className = "match-label"; label.textContent = m.label; label.id = "match-" + (i + 1);
       link.className = "button small"; link.textContent = list.dataset.use;
+      link.setAttribute("aria-describedby", label.id);
       link.href = list.dataset.details + "?" + new URLSearchParams({ lat: y, lon: x, address: m.label });
       Object.assign(link.dataset, { lat: y, lon: x, label: m.label });
-      hidden.className = "visually-hidden"; hidden.textContent = ": " + m.label;
-      link.appendChild(hidden); li.append(label, " ", link); ul.appendChild(li);
+      li.append(label, " ", link); ul.appendChild(li);
     });
     list.append(heading, ul);
   }
