@@ -162,3 +162,9 @@ def test_the_asset_page_speaks_afrikaans(client, lights):
     client.post("/i18n/setlang/", {"language": "af", "next": "/"})
     html = client.get(LIGHT_PAGE).content.decode()
     assert "Straatlig SL-0001" in html and "Paalnommer: SL-0001" in html
+
+
+def test_an_issue_page_links_to_its_asset(client, lights, jurisdiction, street_light_out):
+    issue = fault(jurisdiction, lights[1])
+    html = client.get(f"/issues/{issue.pk}/").content.decode()
+    assert f'<a href="{LIGHT_PAGE}">Street light SL-0001</a>' in html

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from civicdesk import timekeeping
 from civicdesk.accounts.models import Citizen
+from civicdesk.assets.kinds import kind_label
 from civicdesk.activities.models import Activity
 from civicdesk.citizens.forms import ContactForm, FeedbackForm
 from civicdesk.citizens.services.account import ensure_citizen
@@ -30,7 +31,7 @@ TIMELINE_LIMIT = 200
 def _issue(issue_id: int) -> Issue:
     return get_object_or_404(
         Issue.objects.select_related(
-            "issue_type", "unit", "area", "service_level__calendar"
+            "issue_type", "unit", "area", "asset__jurisdiction", "service_level__calendar"
         ).prefetch_related(
             "service_level__calendar__hours", "service_level__calendar__closed_days"
         ),
@@ -105,6 +106,7 @@ def _page(
         "feedback_form": feedback_form or FeedbackForm(),
         "tiles": settings.MAP_TILE_URL,
         "attribution": settings.MAP_TILE_ATTRIBUTION,
+        "asset_kind": kind_label(issue.asset.kind) if issue.asset else "",
     }
     return render(request, "citizens/issue/page.html", context, status=status)
 
