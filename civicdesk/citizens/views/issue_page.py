@@ -13,8 +13,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from civicdesk import timekeeping
 from civicdesk.accounts.models import Citizen
-from civicdesk.assets.kinds import kind_label
 from civicdesk.activities.models import Activity
+from civicdesk.assets.kinds import kind_label
 from civicdesk.citizens.forms import ContactForm, FeedbackForm
 from civicdesk.citizens.services.account import ensure_citizen
 from civicdesk.citizens.views import labels
