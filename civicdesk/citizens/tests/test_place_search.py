@@ -95,3 +95,11 @@ def test_the_json_endpoint_answers_the_matches(client, wards, electricity):
     }
     assert client.get("/report/jhb/geocode.json").json() == {"matches": []}
     assert client.get("/report/nowhere/geocode.json", {"q": "x"}).status_code == 404
+
+
+def test_the_search_speaks_afrikaans(client, wards, electricity):
+    client.post("/i18n/setlang/", {"language": "af", "next": "/"})
+    page = html.unescape(client.get(PLACE, {"address": "Nêrens", "find": "1"}).content.decode())
+    assert ">Soek</button>" in page and "Niks het met “Nêrens” ooreengestem nie." in page
+    found = client.get(PLACE, {"address": "Carlton Centre", "find": "1"}).content.decode()
+    assert "Plekke wat ooreenstem" in found and "Gebruik hierdie plek" in found
