@@ -1,10 +1,18 @@
 """Writing many rows at once: COPY on PostgreSQL, one executemany elsewhere (SQLite), and
-ids reserved ahead so that rows pointing to new rows are written in the same pass."""
+ids reserved ahead so that rows pointing to new rows are written in the same pass.
 
-from collections.abc import Iterable, Sequence
+On PostgreSQL each foreign key of each new row is checked by a trigger, one query per
+row and key at commit: for an import that is more work than writing the rows. Where the
+role may set `session_replication_role` (a superuser, or PostgreSQL 15's `GRANT SET ON
+PARAMETER`), `unchecked_keys` turns those triggers off while the rows are written, and
+the caller instead locks the rows they point to with `lock_keys`, one statement per
+table, as the triggers would (FOR KEY SHARE): a concurrent delete waits or fails."""
+
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Model
 
 
@@ -45,6 +53,23 @@ def reserve_ids(model: type[Model], count: int) -> list[int]:
         return list(range(start, start + count))
 
 
+_types: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+
+
+def _column_types(cursor, table: str, columns: tuple[str, ...]) -> list[int]:
+    """The PostgreSQL type oids of a table's columns, as binary COPY needs them."""
+    key = (table, columns)
+    if key not in _types:
+        cursor.execute(
+            "SELECT attname, atttypid FROM pg_attribute"
+            " WHERE attrelid = %s::regclass AND attnum > 0",
+            [table],
+        )
+        found = dict(cursor.fetchall())
+        _types[key] = [found[c] for c in columns]
+    return _types[key]
+
+
 def _sqlite_value(value: object) -> object:
     if isinstance(value, datetime):
         return connection.ops.adapt_datetimefield_value(value)
@@ -57,7 +82,11 @@ def write_rows(model: type[Model], columns: Sequence[str], rows: Iterable[Sequen
     names = ", ".join(quote(c) for c in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {_table(model)} ({names}) FROM STDIN") as copy:
+            # Binary: the server parses no text (timestamps above all).
+            types = _column_types(cursor, model._meta.db_table, tuple(columns))
+            sql = f"COPY {_table(model)} ({names}) FROM STDIN (FORMAT BINARY)"
+            with cursor.cursor.copy(sql) as copy:
+                copy.set_types(types)
                 for row in rows:
                     copy.write_row(row)
             return
@@ -66,3 +95,45 @@ def write_rows(model: type[Model], columns: Sequence[str], rows: Iterable[Sequen
             f"INSERT INTO {_table(model)} ({names}) VALUES ({marks})",
             [[_sqlite_value(v) for v in row] for row in rows],
         )
+
+
+def may_skip_key_triggers() -> bool:
+    """Whether this connection's role may turn foreign-key triggers off (PostgreSQL)."""
+    if connection.vendor != "postgresql":
+        return False
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role = replica")
+            cursor.execute("SET LOCAL session_replication_role = origin")
+    except DatabaseError:
+        return False
+    return True
+
+
+@contextmanager
+def unchecked_keys(skip: bool) -> Iterator[None]:
+    """Inside a transaction: rows written in the block fire no foreign-key triggers (when
+    `skip`); the setting ends with the block, before the commit."""
+    if not skip:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        yield
+        # (After an error the transaction rolls back, and the setting with it.)
+        cursor.execute("SET LOCAL session_replication_role = origin")
+
+
+def lock_keys(model: type[Model], ids: Collection[int]) -> None:
+    """Lock the rows that new rows point to, as key triggers would; an id that no longer
+    exists is an error."""
+    if not ids:
+        return
+    pk = connection.ops.quote_name(model._meta.pk.column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {pk} FROM {_table(model)} WHERE {pk} = ANY(%s) FOR KEY SHARE", [list(ids)]
+        )
+        found = cursor.fetchall()
+    if len(found) != len(ids):
+        raise DatabaseError(f"a {model._meta.verbose_name} was deleted during the import")

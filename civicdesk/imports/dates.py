@@ -56,32 +56,32 @@ def date_reader(fmt: str, zone: ZoneInfo) -> Callable[[str], datetime]:
 
         return slow
     match = pattern.fullmatch
-    twelve_hour = "I" in groups
-    if twelve_hour and "p" not in groups:
+    at = pattern.groupindex  # 1-based positions of the groups
+    y4, y2, mo, d = at.get("Y"), at.get("y"), at["m"], at["d"]
+    h24, h12, mi, sec, frac, ampm = (at.get(k) for k in ("H", "I", "M", "S", "f", "p"))
+    if h12 and not ampm:
         raise ValueError(f"{fmt!r}: %I needs %p")
 
     def fast(value: str) -> datetime:
         found = match(value)
         if found is None:
             raise ValueError(f"{value!r} does not match {fmt!r}")
-        g = found.groupdict()
-        year = int(g["Y"]) if g.get("Y") else 2000 + int(g["y"])
-        if twelve_hour:
-            hour = int(g["I"])
+        g = (None, *found.groups())
+        if h12:
+            hour = int(g[h12])
             if not 1 <= hour <= 12:
                 raise ValueError(f"{value!r}: hour {hour} on a 12-hour clock")
-            hour = hour % 12 + (12 if g["p"] in ("PM", "pm", "Pm", "pM") else 0)
+            hour = hour % 12 + (12 if g[ampm] in ("PM", "pm", "Pm", "pM") else 0)
         else:
-            hour = int(g.get("H") or 0)
-        micro = g.get("f")
+            hour = int(g[h24]) if h24 else 0
         return datetime(
-            year,
-            int(g["m"]),
-            int(g["d"]),
+            int(g[y4]) if y4 else 2000 + int(g[y2]),
+            int(g[mo]),
+            int(g[d]),
             hour,
-            int(g.get("M") or 0),
-            int(g.get("S") or 0),
-            int(micro.ljust(6, "0")) if micro else 0,
+            int(g[mi]) if mi else 0,
+            int(g[sec]) if sec else 0,
+            int(g[frac].ljust(6, "0")) if frac else 0,
             tzinfo=zone,
         )
 

@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import islice
 from pathlib import Path
 from typing import TextIO
 
@@ -25,15 +24,24 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
 from civicdesk import timekeeping
-from civicdesk.imports.bulk import reserve_ids, write_rows
+from civicdesk.catalogue.models import IssueType
+from civicdesk.imports.bulk import (
+    lock_keys,
+    may_skip_key_triggers,
+    reserve_ids,
+    unchecked_keys,
+    write_rows,
+)
 from civicdesk.imports.mapping import Mapping
 from civicdesk.imports.models import ImportedRecord
 from civicdesk.imports.names import Names
 from civicdesk.imports.records import Record, Rejected, RowReader
+from civicdesk.imports.stream import Chunk, parse_chunks, read_ahead
 from civicdesk.issues.models import Issue, Source, Status
 from civicdesk.issues.reference import reference
-from civicdesk.places.models import Jurisdiction
+from civicdesk.places.models import Area, Jurisdiction
 from civicdesk.timeline.models import Event
+from civicdesk.units.models import BusinessUnit
 
 CHUNK = 10_000
 # How far outside its areas' bounding box a point may lie and still belong to a
@@ -80,12 +88,17 @@ class Rejects:
 
 
 class Placer:
-    """Areas of the jurisdiction for many points at once: the smallest covering area."""
+    """Areas of the jurisdiction for many points at once: the smallest covering area.
+    The tree narrows each point's candidates by bounding box; then each area tests its
+    candidates in one vectorised call on its prepared polygon."""
 
     def __init__(self, jurisdiction: Jurisdiction) -> None:
         known = reference(jurisdiction)
         self.tree = known.shapes
-        self.area_ids = np.array([a.pk for a in known.areas] or [0], dtype=np.int64)
+        # Copies, prepared here: the cached reference data stays as routing keeps it.
+        self.shapes = shapely.from_wkb(shapely.to_wkb(known.shapes.geometries))
+        shapely.prepare(self.shapes)
+        self.area_ids = [a.pk for a in known.areas]
         self.bounds = known.bounds
 
     def inside(self, lat: float, lon: float) -> bool:
@@ -96,33 +109,25 @@ class Placer:
         return min_lat - m <= lat <= max_lat + m and min_lon - m <= lon <= max_lon + m
 
     def areas(self, lats: list[float], lons: list[float]) -> list[int | None]:
-        if not lats or self.bounds is None:
+        if not lats or not self.area_ids:
             return [None] * len(lats)
         points = shapely.points(np.array(lons), np.array(lats))
-        found, tree_index = self.tree.query(points, predicate="covered_by")
+        found, candidate = self.tree.query(points)
+        covered = np.zeros(len(found), dtype=bool)
+        for index in np.unique(candidate):
+            mine = candidate == index
+            covered[mine] = shapely.covers(self.shapes[index], points[found[mine]])
+        found, candidate = found[covered], candidate[covered]
         # Areas are in the tree smallest first: the lowest index per point wins.
-        best = np.full(len(lats), -1, dtype=np.int64)
-        order = np.lexsort((tree_index, found))
+        order = np.lexsort((candidate, found))
         points_found, first = np.unique(found[order], return_index=True)
-        best[points_found] = tree_index[order][first]
-        return [int(self.area_ids[i]) if i >= 0 else None for i in best.tolist()]
-
-
-def _chunks(reader: Iterator[list[str]], size: int) -> Iterator[list[tuple[int, list[str]]]]:
-    """Rows with the line each starts on, a chunk at a time."""
-    line = reader.line_num
-    while True:
-        chunk = []
-        for row in islice(reader, size):
-            chunk.append((line + 1, row))
-            line = reader.line_num
-        if not chunk:
-            return
-        yield chunk
+        best = np.full(len(lats), -1, dtype=np.int64)
+        best[points_found] = candidate[order][first]
+        return [self.area_ids[i] if i >= 0 else None for i in best.tolist()]
 
 
 def _issue_row(
-    pk: int, record: Record, jurisdiction_id: int, source: str, type_id: int,
+    pk: int, record: Record, jurisdiction_id: int, type_id: int,
     unit_id: int | None, area_id: int | None,
 ) -> tuple:  # fmt: skip
     resolved = record.closed_at if record.status in RESOLVED else None
@@ -130,7 +135,7 @@ def _issue_row(
     return (
         pk, jurisdiction_id, type_id, "{}", record.description, record.lat, record.lon,
         record.address, "", "", area_id, Source.IMPORT.value, record.status, unit_id,
-        "", "", f"{source}:{record.external_id}", 0, record.submitted_at, record.due,
+        "", "", "", 0, record.submitted_at, record.due,
         record.responded_at, resolved, record.closed_at if record.status != "resolved" else None,
         None if resolved is None or record.due is None else resolved <= record.due,
         updated,
@@ -166,11 +171,17 @@ class Importer:
         self.result = result
         self.placer = Placer(jurisdiction)
         self.note = f"Imported from {mapping.source}"
+        self.skip_key_triggers = may_skip_key_triggers()
 
-    def chunk(self, records: list[Record], rejects: Rejects, rows: dict[int, list[str]]) -> None:
-        names, result = self.names, self.result
-        names.learn((r.category for r in records), (r.agency for r in records))
-        kept, seen = [], set()
+    def chunk(self, chunk: Chunk, rejects: Rejects) -> None:
+        """Write one chunk's new records: one transaction, a fixed number of statements."""
+        names, result, records = self.names, self.result, chunk.records
+        result.read += chunk.read
+        for line, reason, row in chunk.rejected:
+            rejects.add(line, reason, row)
+        result.rejected += len(chunk.rejected)
+        names.learn({r.category for r in records}, {r.agency for r in records})
+        kept = []
         for record in records:
             if names.types.get(record.category) is None:
                 reason = f"category {record.category!r} matches no issue type"
@@ -179,50 +190,56 @@ class Importer:
             else:
                 kept.append(record)
                 continue
-            rejects.add(record.line, reason, rows[record.line])
+            rejects.add(record.line, reason, chunk.rows[record.line])
             result.rejected += 1
+        fresh = self._fresh(kept)
+        if fresh:
+            self._write(fresh)
+
+    def _fresh(self, records: list[Record]) -> list[Record]:
+        """The records not imported before nor earlier in the file; points outside the
+        jurisdiction dropped."""
         before = _imported_before(
-            self.jurisdiction, self.mapping.source, [r.external_id for r in kept]
+            self.jurisdiction, self.mapping.source, [r.external_id for r in records]
         )
-        fresh = []
-        for record in kept:
+        fresh, seen = [], set()
+        for record in records:
             if record.external_id in before or record.external_id in seen:
-                result.skipped += 1
+                self.result.skipped += 1
                 continue
             seen.add(record.external_id)
             if record.lat is not None and not self.placer.inside(record.lat, record.lon):
                 record.lat = record.lon = None
-                result.points_dropped += 1
+                self.result.points_dropped += 1
             fresh.append(record)
-        if not fresh:
-            return
+        return fresh
+
+    def _write(self, fresh: list[Record]) -> None:
+        names = self.names
         placed = [r for r in fresh if r.lat is not None]
-        areas = dict(
-            zip(
-                (id(r) for r in placed),
-                self.placer.areas([r.lat for r in placed], [r.lon for r in placed]),
-                strict=True,
-            )
-        )
+        found = self.placer.areas([r.lat for r in placed], [r.lon for r in placed])
+        areas = dict(zip((id(r) for r in placed), found, strict=True))
         ids = reserve_ids(Issue, len(fresh))
         j, source = self.jurisdiction.pk, self.mapping.source
-        pairs = set()
-        issues, events, links = [], [], []
+        pairs, issues, events, links = set(), [], [], []
         for pk, record in zip(ids, fresh, strict=True):
             type_id = names.types[record.category]
             unit_id = names.units.get(record.agency) if record.agency else None
-            if unit_id is not None:
-                pairs.add((unit_id, type_id))
-            issues.append(
-                _issue_row(pk, record, j, source, type_id, unit_id, areas.get(id(record)))
-            )
+            pairs.add((unit_id, type_id))
+            issues.append(_issue_row(pk, record, j, type_id, unit_id, areas.get(id(record))))
             events.extend(_event_rows(pk, record, self.note))
             links.append((j, source, record.external_id, pk))
-        write_rows(Issue, ISSUE_COLUMNS, issues)
-        write_rows(Event, EVENT_COLUMNS, events)
-        write_rows(ImportedRecord, RECORD_COLUMNS, links)
-        names.link_created(pairs)
-        result.imported += len(fresh)
+        if self.skip_key_triggers:
+            lock_keys(Jurisdiction, {j})
+            lock_keys(IssueType, {t for _, t in pairs})
+            lock_keys(BusinessUnit, {u for u, _ in pairs} - {None})
+            lock_keys(Area, {a for a in found if a is not None})
+        with unchecked_keys(self.skip_key_triggers):
+            write_rows(Issue, ISSUE_COLUMNS, issues)
+            write_rows(Event, EVENT_COLUMNS, events)
+            write_rows(ImportedRecord, RECORD_COLUMNS, links)
+        names.link_created((u, t) for u, t in pairs if u is not None)
+        self.result.imported += len(fresh)
 
 
 def import_requests(
@@ -249,18 +266,9 @@ def import_requests(
     names = Names(jurisdiction, mapping, create_missing)
     importer = Importer(jurisdiction, mapping, names, result)
     out = Rejects(rejects, header)
-    for chunk in _chunks(reader, chunk_size):
-        records, rows = [], {}
-        for line, row in chunk:
-            try:
-                records.append(rows_reader.read(row, line))
-                rows[line] = row
-            except Rejected as exc:
-                out.add(line, str(exc), row)
-                result.rejected += 1
-        result.read += len(chunk)
+    for chunk in read_ahead(parse_chunks(reader, rows_reader, chunk_size)):
         with transaction.atomic():
-            importer.chunk(records, out, rows)
+            importer.chunk(chunk, out)
     result.created_issue_types = names.created_types
     result.created_units = names.created_units
     return result
