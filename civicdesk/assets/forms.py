@@ -23,6 +23,10 @@ def add_asset_fields(form: forms.Form, near: Sequence[NearAsset]) -> None:
     if not kind:
         return
     form.fields.pop(f"q_{ASSET_ATTRIBUTE}", None)  # the fields below answer it
+    # Where the choices stand, for the map that lets the citizen tap one.
+    form.asset_points = [
+        {"reference": n.asset.reference, "lat": n.asset.lat, "lon": n.asset.lon} for n in near
+    ]
     if near:
         form.fields[CHOICE] = forms.ChoiceField(
             label=_("The nearest %(kind)s") % {"kind": kind_label(kind).lower()},

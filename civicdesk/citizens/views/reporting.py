@@ -186,7 +186,13 @@ def report_details(request: HttpRequest, city: str, code: str) -> HttpResponse:
     return render(
         request,
         "citizens/report/details.html",
-        {"city": jurisdiction, "issue_type": issue_type, "form": form, "nearby": nearby},
+        {
+            "city": jurisdiction,
+            "issue_type": issue_type,
+            "form": form,
+            "nearby": nearby,
+            "map": _map_settings(jurisdiction),
+        },
         status=status,
     )
 
