@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "civicdesk.demo",
     "civicdesk.phonelines",
     "civicdesk.imports",
+    "civicdesk.opendata",
 ]
 
 MIDDLEWARE = [

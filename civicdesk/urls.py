@@ -22,5 +22,6 @@ urlpatterns = [
     path("reports/", include("civicdesk.reports.urls")),
     path("assets/", include("civicdesk.assets.urls")),
     path("phone/", include("civicdesk.phonelines.urls")),
+    path("open-data/", include("civicdesk.opendata.urls")),
     path("", include("civicdesk.citizens.urls")),
 ]
