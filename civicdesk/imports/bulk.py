@@ -8,6 +8,7 @@ PARAMETER`), `unchecked_keys` turns those triggers off while the rows are writte
 the caller instead locks the rows they point to with `lock_keys`, one statement per
 table, as the triggers would (FOR KEY SHARE): a concurrent delete waits or fails."""
 
+import json
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -73,6 +74,8 @@ def _column_types(cursor, table: str, columns: tuple[str, ...]) -> list[int]:
 def _sqlite_value(value: object) -> object:
     if isinstance(value, datetime):
         return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, dict):
+        return json.dumps(value)
     return value
 
 

@@ -43,7 +43,7 @@ from civicdesk.places.models import Area, Jurisdiction
 from civicdesk.timeline.models import Event
 from civicdesk.units.models import BusinessUnit
 
-CHUNK = 10_000
+CHUNK = 5000
 # How far outside its areas' bounding box a point may lie and still belong to a
 # jurisdiction, as for citizens' reports; points further out (placeholders such as
 # (0, 0)) are dropped and the request is imported without a point.
@@ -61,6 +61,9 @@ EVENT_COLUMNS = (
 )  # fmt: skip
 RECORD_COLUMNS = ("jurisdiction_id", "source", "external_id", "issue_id")
 RESOLVED = frozenset({Status.RESOLVED.value, Status.CLOSED.value})
+# Plain strings: reading an enum member's value costs a call, a million times over.
+IMPORT, SUBMITTED = Source.IMPORT.value, Status.SUBMITTED.value
+RESOLVED_ONLY = Status.RESOLVED.value
 
 
 @dataclass
@@ -133,10 +136,10 @@ def _issue_row(
     resolved = record.closed_at if record.status in RESOLVED else None
     updated = max(d for d in (record.status_at, record.responded_at) if d is not None)
     return (
-        pk, jurisdiction_id, type_id, "{}", record.description, record.lat, record.lon,
-        record.address, "", "", area_id, Source.IMPORT.value, record.status, unit_id,
+        pk, jurisdiction_id, type_id, {}, record.description, record.lat, record.lon,
+        record.address, "", "", area_id, IMPORT, record.status, unit_id,
         "", "", "", 0, record.submitted_at, record.due,
-        record.responded_at, resolved, record.closed_at if record.status != "resolved" else None,
+        record.responded_at, resolved, record.closed_at if record.status != RESOLVED_ONLY else None,
         None if resolved is None or record.due is None else resolved <= record.due,
         updated,
         None if resolved is None else round((resolved - record.submitted_at).total_seconds()),
@@ -145,9 +148,9 @@ def _issue_row(
 
 
 def _event_rows(pk: int, record: Record, note: str) -> Iterator[tuple]:
-    yield (pk, "citizen", "reported", "", Status.SUBMITTED.value, note, True, record.submitted_at)
-    if record.status != Status.SUBMITTED:
-        yield (pk, "staff", "status", Status.SUBMITTED.value, record.status, "", True,
+    yield (pk, "citizen", "reported", "", SUBMITTED, note, True, record.submitted_at)
+    if record.status != SUBMITTED:
+        yield (pk, "staff", "status", SUBMITTED, record.status, "", True,
                record.status_at)  # fmt: skip
 
 
