@@ -3,6 +3,7 @@ inbox (its staff only). Event ids are the SSE ids, so a browser reconnecting wit
 Last-Event-ID gets exactly what it missed."""
 
 import json
+import logging
 import time
 from collections.abc import Callable, Iterator
 
@@ -21,6 +22,7 @@ from civicdesk.units.access import scope_of
 from civicdesk.units.models import BusinessUnit
 
 BATCH = 100
+logger = logging.getLogger(__name__)
 
 
 def public_event(event: Event) -> dict:
@@ -77,6 +79,10 @@ def _stream(
                 last_sent = time.monotonic()
             close_old_connections()  # hold no connection while waiting
             waiter.wait(settings.LIVE_KEEPALIVE_SECONDS)
+    except Exception as exc:
+        # The database or Redis went away (a restart, a shut-down): end this stream; the
+        # browser reconnects after the retry delay with its Last-Event-ID and misses nothing.
+        logger.warning("live stream ended: %r", exc)
     finally:
         waiter.close()
 

@@ -65,14 +65,14 @@ STREAM_ENV = {
 def both_streams_get(live_server, other: Server, issue, make_change, within: float) -> None:
     path = f"/live/issues/{issue.pk}/events/"
     last = issue.events.order_by("-id").values_list("id", flat=True).first()
-    here = Stream(live_server, path, {"Last-Event-ID": str(last)})
-    there = Stream(other, path, {"Last-Event-ID": str(last)})
+    here = Stream(live_server, path, {"Last-Event-ID": str(last)}, timeout=2 * within)
+    there = Stream(other, path, {"Last-Event-ID": str(last)}, timeout=2 * within)
     time.sleep(0.5)  # both are waiting
     change = make_change()
     started = time.monotonic()
     received = [here.read(1), there.read(1)]
     waited = time.monotonic() - started
-    here.close()
+    here.close(wait=False)
     there.close()
     assert [int(events[0]["id"]) for events in received] == [change.pk, change.pk]
     assert all(events[0]["data"]["to"] == "acknowledged" for events in received)
@@ -102,17 +102,20 @@ def test_a_change_reaches_streams_on_two_web_processes_through_redis(
     live_server, settings, wards, electricity, reporter
 ):
     settings.REDIS_URL = REDIS_TEST_URL
-    # Without a Redis message the streams would only look again after this long.
-    settings.LIVE_KEEPALIVE_SECONDS, settings.LIVE_STREAM_SECONDS = 4, 10
+    # Without a Redis message the streams would only look again after this long: long
+    # enough that a busy machine's relay (a second or three) is told apart from it.
+    settings.LIVE_KEEPALIVE_SECONDS, settings.LIVE_STREAM_SECONDS = 9, 20
     redis.Redis.from_url(REDIS_TEST_URL).delete(RELAY_KEY)
     issue = report_outage(electricity.jurisdiction, reporter)
     env = {"REDIS_URL": REDIS_TEST_URL}
-    other = Server(**(STREAM_ENV | env | {"LIVE_KEEPALIVE_SECONDS": "4"}))
+    other = Server(
+        **(STREAM_ENV | env | {"LIVE_KEEPALIVE_SECONDS": "9", "LIVE_STREAM_SECONDS": "20"})
+    )
     worker = start_worker(**env)  # its scheduler relays new events to Redis every second
     try:
         time.sleep(1.5)  # the worker's first relay marks where relaying starts
-        # Well before the 4 s the streams would take to look again on their own.
-        both_streams_get(live_server, other, issue, acknowledged(issue), within=2.5)
+        # Before the 9 s the streams would take to look again on their own.
+        both_streams_get(live_server, other, issue, acknowledged(issue), within=8)
     finally:
         stop(worker)
         other.stop()

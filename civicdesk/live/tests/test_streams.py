@@ -29,9 +29,11 @@ def quick_streams(settings):
 class Stream:
     """An SSE client: reads `id`/`event`/`data` records from a streaming response."""
 
-    def __init__(self, live_server, path: str, headers: dict | None = None) -> None:
+    def __init__(
+        self, live_server, path: str, headers: dict | None = None, timeout: float = 8
+    ) -> None:
         url = urlsplit(live_server.url)
-        self.connection = http.client.HTTPConnection(url.hostname, url.port, timeout=8)
+        self.connection = http.client.HTTPConnection(url.hostname, url.port, timeout=timeout)
         self.connection.request("GET", path, headers=headers or {})
         self.response = self.connection.getresponse()
 
@@ -48,11 +50,12 @@ class Stream:
                 current[field] = value
         return events
 
-    def close(self) -> None:
+    def close(self, wait: bool = True) -> None:
         self.connection.close()
-        # The server notices a gone client at its next write (a keepalive): let it, so
-        # no stream outlives the test's database.
-        time.sleep(settings.LIVE_KEEPALIVE_SECONDS + 0.3)
+        if wait:
+            # The server notices a gone client at its next write (a keepalive): let it,
+            # so no stream outlives the test's database.
+            time.sleep(settings.LIVE_KEEPALIVE_SECONDS + 0.3)
 
 
 def test_an_issue_stream_carries_public_events_and_resumes_after_last_event_id(
@@ -127,3 +130,17 @@ def test_with_redis_a_relayed_event_wakes_the_stream_at_once(
     stream.close()
     assert int(received["id"]) == event.pk
     assert waited < 2
+
+
+def test_a_stream_whose_database_goes_away_ends_and_the_browser_is_told_to_retry(caplog):
+    from django.db import OperationalError
+
+    from civicdesk.live.views import _stream, public_event
+
+    class GoneDatabase:
+        def filter(self, **_):
+            raise OperationalError("server closed the connection unexpectedly")
+
+    sent = list(_stream(GoneDatabase(), 0, [], public_event))
+    assert sent == ["retry: 2000\n\n"]
+    assert "live stream ended" in caplog.text and "server closed" in caplog.text
