@@ -12,6 +12,8 @@ from django.db import connection
 from django.db.models import F, QuerySet
 
 from civicdesk.activities.models import ActivityIssue
+from civicdesk.assets.forms import ASSET_ATTRIBUTE
+from civicdesk.assets.kinds import kind_label, number_label
 from civicdesk.catalogue.models import IssueType
 from civicdesk.issues.models import OPEN_STATUSES, Issue, Photo, Status
 from civicdesk.timeline.models import Event
@@ -46,7 +48,7 @@ def service_item(issue_type: IssueType, has_attributes: bool) -> dict[str, Any]:
         "service_code": issue_type.code,
         "service_name": issue_type.name,
         "description": issue_type.description,
-        "metadata": has_attributes,
+        "metadata": has_attributes or bool(issue_type.asset_kind),
         "type": "realtime",
         "keywords": issue_type.keywords,
         "group": issue_type.group,
@@ -68,8 +70,30 @@ def service_definition(issue_type: IssueType) -> dict[str, Any]:
                 "values": [{"key": v["key"], "name": v["name"]} for v in q.values],
             }
             for q in issue_type.questions.all()
-        ],
+        ]
+        + asset_attribute(issue_type),
     }
+
+
+def asset_attribute(issue_type: IssueType) -> list[dict[str, Any]]:
+    """For a type that asks for an asset and has no question of its own for it, the
+    attribute that names the asset (also accepted as `address_id`)."""
+    questions = issue_type.questions.all()
+    if not issue_type.asset_kind or any(q.code == ASSET_ATTRIBUTE for q in questions):
+        return []
+    kind = kind_label(issue_type.asset_kind).lower()
+    return [
+        {
+            "variable": True,
+            "code": ASSET_ATTRIBUTE,
+            "datatype": "string",
+            "required": issue_type.asset_required,
+            "datatype_description": f"The number on the {kind}; also accepted as address_id.",
+            "order": max((q.order for q in questions), default=0) + 1,
+            "description": str(number_label(issue_type.asset_kind)),
+            "values": [],
+        }
+    ]
 
 
 def service_notice(response_due: datetime | None, resolution_due: datetime | None, zone) -> str:

@@ -23,6 +23,7 @@ from civicdesk.assets.services import named_asset
 from civicdesk.issues.models import Source
 from civicdesk.issues.reference import reference
 from civicdesk.issues.services import Contact, report_issue
+from civicdesk.open311.documents import asset_attribute
 from civicdesk.open311.models import ClientApplication, Submission
 from civicdesk.places.models import Jurisdiction
 
@@ -157,6 +158,15 @@ def _asset(jurisdiction: Jurisdiction, data: RequestInput) -> Asset | None:
         raise ValidationError({field: exc.message_dict["asset"]}) from exc
 
 
+def _answers(jurisdiction: Jurisdiction, data: RequestInput) -> dict:
+    """The answers to the type's own questions: the asset attribute a type without such a
+    question advertises (documents.asset_attribute) names the asset, it is no answer."""
+    issue_type = reference(jurisdiction).issue_types.get(data.service_code)
+    if issue_type is None or not asset_attribute(issue_type):
+        return data.answers
+    return {code: value for code, value in data.answers.items() if code != ASSET_ATTRIBUTE}
+
+
 def submit_request(
     *,
     application: ClientApplication,
@@ -179,6 +189,10 @@ def submit_request(
     if earlier is not None:
         return earlier, False
     asset = _asset(jurisdiction, data)
+    if asset is None and data.lat is None and not (data.address_string or data.address_id):
+        raise ValidationError(
+            {"lat": "a location is required: lat and long, address_string or address_id"}
+        )
     name = f"{data.first_name.strip()} {data.last_name.strip()}".strip()
     submission = Submission(
         application=application,
@@ -200,7 +214,7 @@ def submit_request(
                 address_id=data.address_id,
                 media_url=data.media_url,
                 description=data.description,
-                answers=data.answers,
+                answers=_answers(jurisdiction, data),
                 reporter=Contact(name=name, email=data.email, phone=data.phone),
                 photos=list(photos),
                 source=Source.OPEN311,

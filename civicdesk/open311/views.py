@@ -10,6 +10,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Validat
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from civicdesk.assets.forms import ASSET_ATTRIBUTE
 from civicdesk.catalogue.models import IssueType
 from civicdesk.forwarding.services import receive_update
 from civicdesk.issues.reference import jurisdictions
@@ -144,7 +145,9 @@ def request_input(data) -> RequestInput:
     if (lat is None) != (lon is None):
         raise Open311Error(400, "lat and long go together")
     address, address_id = params.value(data, "address_string"), params.value(data, "address_id")
-    if lat is None and not (address or address_id):
+    # A type that asks for an asset is placed at the asset its attribute names.
+    asset = params.value(data, f"attribute[{ASSET_ATTRIBUTE}]")
+    if lat is None and not (address or address_id or asset):
         raise Open311Error(
             400, "a location is required: lat and long, address_string or address_id"
         )
