@@ -150,11 +150,12 @@ def main() -> None:
         )
         print(f"load before: {os.getloadavg()[0]:.2f}")
         seconds, output = run_import(csv_path, Path(work) / "rejects.csv")
-        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
         print(output)
         print(
             f"import: {seconds:.1f} s, {args.rows / seconds:,.0f} rows/s,"
-            f" peak RSS {peak_mb:.0f} MB, load after: {os.getloadavg()[0]:.2f}"
+            f" peak RSS {usage.ru_maxrss / 1024:.0f} MB,"
+            f" CPU {usage.ru_utime + usage.ru_stime:.1f} s, load after: {os.getloadavg()[0]:.2f}"
         )
         if args.rerun:
             seconds, output = run_import(csv_path, Path(work) / "rejects.csv")

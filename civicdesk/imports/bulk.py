@@ -30,10 +30,11 @@ def reserve_ids(model: type[Model], count: int) -> list[int]:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                "SELECT array_agg(nextval(pg_get_serial_sequence(%s, %s)))"
+                " FROM generate_series(1, %s)",
                 [table, model._meta.pk.column, count],
             )
-            return [row[0] for row in cursor.fetchall()]
+            return cursor.fetchone()[0]
         # SQLite (AUTOINCREMENT): move the table's counter on; the transaction already
         # holds the write lock (IMMEDIATE), so nobody takes ids in between.
         pk = connection.ops.quote_name(model._meta.pk.column)

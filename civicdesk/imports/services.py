@@ -159,17 +159,18 @@ def _imported_before(jurisdiction: Jurisdiction, source: str, ids: list[str]) ->
     found = ImportedRecord.objects.filter(jurisdiction=jurisdiction, source=source)
     if connection.vendor != "postgresql":
         return set(found.filter(external_id__in=ids).values_list("external_id", flat=True))
-    # One array parameter rather than thousands. PostgreSQL's estimate of thousands of
-    # index probes exceeds a scan of every record of the source, which grows with each
-    # chunk (and its statistics lag behind an import): the probes take milliseconds,
-    # the scans a quadratic import.
-    sql, params = found.values_list("external_id").query.sql_with_params()
+    # One array parameter, and one index probe per id whatever the statistics say: as
+    # `external_id = ANY(…)` PostgreSQL preferred reading every record of the source
+    # (its statistics lag behind an import), a scan that grows with each chunk.
+    table = connection.ops.quote_name(ImportedRecord._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off")
-        cursor.execute(f"{sql} AND external_id = ANY(%s)", [*params, ids])
-        rows = cursor.fetchall()
-        cursor.execute("RESET enable_seqscan; RESET enable_bitmapscan")
-    return {row[0] for row in rows}
+        cursor.execute(
+            f"SELECT x.id FROM unnest(%s::varchar[]) AS x(id), LATERAL ("
+            f" SELECT 1 FROM {table} r WHERE r.jurisdiction_id = %s AND r.source = %s"
+            f" AND r.external_id = x.id LIMIT 1) AS hit",
+            [ids, jurisdiction.pk, source],
+        )
+        return {row[0] for row in cursor.fetchall()}
 
 
 class Importer:
@@ -232,19 +233,27 @@ class Importer:
         areas = dict(zip((id(r) for r in placed), found, strict=True))
         ids = reserve_ids(Issue, len(fresh))
         j, source = self.jurisdiction.pk, self.mapping.source
-        pairs, issues, events, links = set(), [], [], []
-        for pk, record in zip(ids, fresh, strict=True):
-            type_id = names.types[record.category]
-            unit_id = names.units.get(record.agency) if record.agency else None
-            pairs.add((unit_id, type_id))
-            issues.append(_issue_row(pk, record, j, type_id, unit_id, areas.get(id(record))))
-            events.extend(_event_rows(pk, record, self.note))
-            links.append((j, source, record.external_id, pk))
+        # Type and unit per record, in the order of `fresh`.
+        keys = [
+            (names.types[r.category], names.units.get(r.agency) if r.agency else None)
+            for r in fresh
+        ]
+        pairs = {(unit, issue_type) for issue_type, unit in keys}
         if self.skip_key_triggers:
             lock_keys(Jurisdiction, {j})
-            lock_keys(IssueType, {t for _, t in pairs})
-            lock_keys(BusinessUnit, {u for u, _ in pairs} - {None})
+            lock_keys(IssueType, {t for t, _ in keys})
+            lock_keys(BusinessUnit, {u for _, u in keys} - {None})
             lock_keys(Area, {a for a in found if a is not None})
+        # Rows are built as COPY sends them: building overlaps the database's work on the
+        # rows sent before, where building them first would keep it waiting.
+        issues = (
+            _issue_row(pk, r, j, t, u, areas.get(id(r)))
+            for pk, r, (t, u) in zip(ids, fresh, keys, strict=True)
+        )
+        events = (
+            e for pk, r in zip(ids, fresh, strict=True) for e in _event_rows(pk, r, self.note)
+        )
+        links = ((j, source, r.external_id, pk) for pk, r in zip(ids, fresh, strict=True))
         with unchecked_keys(self.skip_key_triggers):
             write_rows(Issue, ISSUE_COLUMNS, issues)
             write_rows(Event, EVENT_COLUMNS, events)
