@@ -51,19 +51,36 @@ class Names:
             self._unit_keys.setdefault(name.casefold(), pk)
             self._unit_keys[slug] = pk
 
+    def _type(self, value: str) -> int | None:
+        target = self.mapping.categories.get(value, value)
+        return self._type_keys.get(target) or self._type_keys.get(target.casefold())
+
+    def _unit(self, value: str) -> int | None:
+        target = self.mapping.agencies.get(value, value)
+        return self._unit_keys.get(target) or self._unit_keys.get(target.casefold())
+
+    def unknown(self, category: str, agency: str) -> str:
+        """Why a record cannot be imported for its names ("" when it can). Reads only what
+        was loaded, so the CSV reader may call it away from the database."""
+        if self.create:
+            return ""
+        if category not in self.types and self._type(category) is None:
+            return f"category {category!r} matches no issue type"
+        if agency and agency not in self.units and self._unit(agency) is None:
+            return f"agency {agency!r} matches no business unit"
+        return ""
+
     def learn(self, categories: Iterable[str], agencies: Iterable[str]) -> None:
         """Resolve (or create) the values not seen before."""
         for value in set(categories) - self.types.keys():
-            target = self.mapping.categories.get(value, value)
-            found = self._type_keys.get(target) or self._type_keys.get(target.casefold())
+            found = self._type(value)
             if found is None and self.create:
-                found = self._new_type(target)
+                found = self._new_type(self.mapping.categories.get(value, value))
             self.types[value] = found
         for value in set(agencies) - self.units.keys() - {""}:
-            target = self.mapping.agencies.get(value, value)
-            found = self._unit_keys.get(target) or self._unit_keys.get(target.casefold())
+            found = self._unit(value)
             if found is None and self.create:
-                found = self._new_unit(target)
+                found = self._new_unit(self.mapping.agencies.get(value, value))
             self.units[value] = found
 
     def _new_type(self, name: str) -> int:

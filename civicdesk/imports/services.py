@@ -11,7 +11,7 @@ leaves them alone); the source's due date is the resolution deadline, and whethe
 resolution met it is judged here, as the SLA report reads it."""
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -36,7 +36,7 @@ from civicdesk.imports.mapping import Mapping
 from civicdesk.imports.models import ImportedRecord
 from civicdesk.imports.names import Names
 from civicdesk.imports.records import Record, Rejected, RowReader
-from civicdesk.imports.stream import Chunk, parse_chunks, read_ahead
+from civicdesk.imports.stream import Chunk, can_fork, parse_chunks, read_ahead
 from civicdesk.issues.models import Issue, Source, Status
 from civicdesk.issues.reference import reference
 from civicdesk.places.models import Area, Jurisdiction
@@ -75,19 +75,6 @@ class ImportResult:
     points_dropped: int = 0  # outside the jurisdiction's areas
     created_issue_types: list[str] = field(default_factory=list)
     created_units: list[str] = field(default_factory=list)
-
-
-class Rejects:
-    """The rejects CSV: line, reason, then the row as it was."""
-
-    def __init__(self, handle: TextIO | None, header: list[str]) -> None:
-        self.writer = csv.writer(handle) if handle else None
-        if self.writer:
-            self.writer.writerow(["line", "reason", *header])
-
-    def add(self, line: int, reason: str, row: list[str]) -> None:
-        if self.writer:
-            self.writer.writerow([line, reason, *row])
 
 
 class Placer:
@@ -185,26 +172,13 @@ class Importer:
         self.note = f"Imported from {mapping.source}"
         self.skip_key_triggers = may_skip_key_triggers()
 
-    def chunk(self, chunk: Chunk, rejects: Rejects) -> None:
+    def chunk(self, chunk: Chunk) -> None:
         """Write one chunk's new records: one transaction, a fixed number of statements."""
-        names, result, records = self.names, self.result, chunk.records
-        result.read += chunk.read
-        for line, reason, row in chunk.rejected:
-            rejects.add(line, reason, row)
-        result.rejected += len(chunk.rejected)
-        names.learn({r.category for r in records}, {r.agency for r in records})
-        kept = []
-        for record in records:
-            if names.types.get(record.category) is None:
-                reason = f"category {record.category!r} matches no issue type"
-            elif record.agency and names.units.get(record.agency) is None:
-                reason = f"agency {record.agency!r} matches no business unit"
-            else:
-                kept.append(record)
-                continue
-            rejects.add(record.line, reason, chunk.rows[record.line])
-            result.rejected += 1
-        fresh = self._fresh(kept)
+        self.result.read += chunk.read
+        self.result.rejected += chunk.rejected
+        records = chunk.records
+        self.names.learn({r.category for r in records}, {r.agency for r in records})
+        fresh = self._fresh(records)
         if fresh:
             self._write(fresh)
 
@@ -262,6 +236,21 @@ class Importer:
         self.result.imported += len(fresh)
 
 
+def _is_file(stream: TextIO) -> bool:
+    try:
+        stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        return False
+    return True
+
+
+def _name_check(names: Names) -> Callable[[Record], str]:
+    def check(record: Record) -> str:
+        return names.unknown(record.category, record.agency)
+
+    return check
+
+
 def import_requests(
     source: TextIO,
     mapping: Mapping,
@@ -285,10 +274,16 @@ def import_requests(
     result = ImportResult()
     names = Names(jurisdiction, mapping, create_missing)
     importer = Importer(jurisdiction, mapping, names, result)
-    out = Rejects(rejects, header)
-    for chunk in read_ahead(parse_chunks(reader, rows_reader, chunk_size)):
+    out = csv.writer(rejects) if rejects is not None else None
+    if out is not None:
+        out.writerow(["line", "reason", *header])
+        rejects.flush()
+    chunks = parse_chunks(reader, rows_reader, chunk_size, _name_check(names), out)
+    # A forked reader shares real files with this process; in-memory streams stay here.
+    forked = can_fork() and _is_file(source) and (rejects is None or _is_file(rejects))
+    for chunk in read_ahead(chunks, rejects) if forked else chunks:
         with transaction.atomic():
-            importer.chunk(chunk, out)
+            importer.chunk(chunk)
     result.created_issue_types = names.created_types
     result.created_units = names.created_units
     return result
