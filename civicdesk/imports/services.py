@@ -4,7 +4,8 @@ The file is read as a stream, a chunk of rows at a time; each chunk is one trans
 with a fixed number of statements whatever its size: the external ids already imported,
 ids reserved for the new issues and events, then the issues, their events and their
 records written by COPY (PostgreSQL) or one executemany (SQLite). Points are placed in
-areas for the whole chunk at once by an STRtree query. Memory stays that of one chunk.
+areas for the whole chunk at once by an STRtree query. A forked reader parses the next
+chunks meanwhile (`stream`); memory stays that of a few chunks.
 
 Imported issues are history: no reporter, no alerts, no service level (so the SLA watch
 leaves them alone); the source's due date is the resolution deadline, and whether the
@@ -36,7 +37,7 @@ from civicdesk.imports.mapping import Mapping
 from civicdesk.imports.models import ImportedRecord
 from civicdesk.imports.names import Names
 from civicdesk.imports.records import Record, Rejected, RowReader
-from civicdesk.imports.stream import Chunk, can_fork, parse_chunks, read_ahead
+from civicdesk.imports.stream import Chunk, ReadError, can_fork, parse_chunks, read_ahead
 from civicdesk.issues.models import Issue, Source, Status
 from civicdesk.issues.reference import reference
 from civicdesk.places.models import Area, Jurisdiction
@@ -264,7 +265,10 @@ def import_requests(
     """Import the requests of a CSV stream. Each chunk commits on its own: an interrupted
     import keeps what it wrote, and running it again picks up where it stopped."""
     reader = csv.reader(source)
-    header = next(reader, None)
+    try:
+        header = next(reader, None)
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise ValidationError(f"The file cannot be read: {exc}") from exc
     if header is None:
         raise ValidationError("The file is empty")
     try:
@@ -281,9 +285,15 @@ def import_requests(
     chunks = parse_chunks(reader, rows_reader, chunk_size, _name_check(names), out)
     # A forked reader shares real files with this process; in-memory streams stay here.
     forked = can_fork() and _is_file(source) and (rejects is None or _is_file(rejects))
-    for chunk in read_ahead(chunks, rejects) if forked else chunks:
-        with transaction.atomic():
-            importer.chunk(chunk)
+    try:
+        for chunk in read_ahead(chunks, rejects) if forked else chunks:
+            with transaction.atomic():
+                importer.chunk(chunk)
+    except ReadError as exc:
+        raise ValidationError(
+            f"The file cannot be read {exc}; {result.imported} rows before it were imported"
+            " (fix the file and run the import again)"
+        ) from exc
     result.created_issue_types = names.created_types
     result.created_units = names.created_units
     return result

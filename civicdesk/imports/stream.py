@@ -6,6 +6,7 @@ reader parses chunks and hands them over through a queue (at most `AHEAD` waitin
 memory stays that of a few chunks whatever the file's size); rows it rejects it writes to
 the rejects file itself, in order."""
 
+import csv
 import multiprocessing
 import os
 import queue
@@ -20,6 +21,11 @@ AHEAD = 3
 _FIELDS = [f.name for f in fields(Record)]
 
 
+class ReadError(Exception):
+    """The file itself cannot be read on (bad encoding, broken CSV); the message says
+    where."""
+
+
 @dataclass
 class Chunk:
     read: int
@@ -32,6 +38,17 @@ def _pack(records: list[Record]) -> list[tuple]:
     return [tuple(getattr(r, name) for name in _FIELDS) for r in records]
 
 
+def _rows(reader: Any) -> Iterator[list[str]]:
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except (UnicodeDecodeError, csv.Error) as exc:
+            # Text is decoded in blocks: the line is where the bad block begins, or so.
+            raise ReadError(f"near line {reader.line_num + 1}: {exc}") from exc
+
+
 def parse_chunks(
     reader: Any, rows: RowReader, size: int, check: Callable[[Record], str], rejects: Any
 ) -> Iterator[Chunk]:
@@ -39,9 +56,10 @@ def parse_chunks(
     names `check` refuses, goes to `rejects` (a csv.writer or None) with the line it
     starts on (a quoted value may span lines) and the reason."""
     line = reader.line_num
+    source = _rows(reader)
     while True:
         chunk = Chunk(0, 0, [])
-        for row in islice(reader, size):
+        for row in islice(source, size):
             start, line = line + 1, reader.line_num
             chunk.read += 1
             try:
@@ -67,8 +85,10 @@ def _produce(chunks: Iterator[Chunk], out: multiprocessing.Queue, rejects: TextI
         if rejects is not None:
             rejects.flush()
         out.put(None)
-    except BaseException as exc:  # handed to the importer, raised there
-        out.put(RuntimeError(f"reading the file failed: {exc!r}"))
+    except ReadError as exc:  # handed to the importer, raised there
+        out.put(ReadError(str(exc)))
+    except BaseException as exc:
+        out.put(ReadError(f"the reader failed: {exc!r}"))
 
 
 def read_ahead(chunks: Iterator[Chunk], rejects: TextIO | None) -> Iterator[Chunk]:
@@ -85,7 +105,7 @@ def read_ahead(chunks: Iterator[Chunk], rejects: TextIO | None) -> Iterator[Chun
                 item = waiting.get(timeout=1)
             except queue.Empty:
                 if not reader.is_alive():
-                    raise RuntimeError("the file's reader stopped unexpectedly") from None
+                    raise ReadError("the file's reader stopped unexpectedly") from None
                 continue
             if item is None:
                 return

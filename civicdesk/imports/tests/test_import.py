@@ -318,3 +318,24 @@ def test_the_fast_date_reader_agrees_with_strptime():
         date_reader("%m/%d/%Y %I:%M:%S %p", zone)("13/01/2019 01:00:00 PM")
     with pytest.raises(ValueError):
         date_reader("%m/%d/%Y %I:%M:%S %p", zone)("01/01/2019 13:00:00 PM")
+
+
+def test_a_file_that_cannot_be_read_on_keeps_what_came_before(
+    jurisdiction, roads_and_pothole, tmp_path
+):
+    """Bad bytes far into a file (the forked reader's path): the chunks before stay."""
+    from civicdesk.imports.services import import_file
+
+    data = tmp_path / "broken.csv"
+    rows = "\n".join([HEADER, *(_row(n) for n in range(1, 401))]) + "\n"
+    data.write_bytes(rows.encode() + b"R-401,Pothole,\xff\xfe broken\n")
+    with pytest.raises(ValidationError, match="The file cannot be read near line"):
+        import_file(
+            data,
+            parse_mapping(MAPPING),
+            jurisdiction,
+            rejects_path=tmp_path / "rejects.csv",
+            chunk_size=50,
+        )
+    imported = Issue.objects.count()
+    assert imported >= 50 and imported % 50 == 0
