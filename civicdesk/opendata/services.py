@@ -10,7 +10,9 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -198,32 +200,42 @@ def _day(value: str, name: str) -> date | None:
 
 
 def select(params: dict[str, str]) -> QuerySet:
-    """The issues asked for: `start` and `end` days (inclusive, local time, each optional)
-    on the date reported, and optionally one `jurisdiction`. Rows of values, by id."""
+    """The issues asked for: `start` and `end` days (inclusive, each optional) on the date
+    reported, in the local time of the `jurisdiction` asked for (else the site's). Rows
+    of values by id; each ends with its jurisdiction's time zone (see `_plain`)."""
     start, end = _day(params.get("start", ""), "start"), _day(params.get("end", ""), "end")
     if start and end and end < start:
         raise BadRequest("end: the end date is before the start date")
     issues = Issue.objects.all()
     zone = timezone.get_current_timezone()
-    if start:
-        issues = issues.filter(submitted_at__gte=datetime.combine(start, time(), zone))
-    if end:
-        issues = issues.filter(submitted_at__lt=datetime.combine(end + timedelta(1), time(), zone))
     slug = params.get("jurisdiction", "")
     if slug:
         found = Jurisdiction.objects.filter(slug=slug).first()
         if found is None:
             raise BadRequest(f"jurisdiction: {slug[:60]!r} is not served here")
         issues = issues.filter(jurisdiction=found)
-    return issues.order_by("id").values_list(*(f.lookup for f in FIELDS))
+        zone = ZoneInfo(found.time_zone)
+    if start:
+        issues = issues.filter(submitted_at__gte=datetime.combine(start, time(), zone))
+    if end:
+        issues = issues.filter(submitted_at__lt=datetime.combine(end + timedelta(1), time(), zone))
+    columns = [f.lookup for f in FIELDS] + ["jurisdiction__time_zone"]
+    return issues.order_by("id").values_list(*columns)
+
+
+@cache
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
 
 
 def _plain(row: tuple) -> list:
-    """Instants in local time (ISO 8601 with the offset), the rest as they are."""
-    zone = timezone.get_current_timezone()
+    """The public values of a row: instants in the jurisdiction's local time (ISO 8601
+    with the offset), the rest as they are."""
+    *values, zone_name = row
+    zone = _zone(zone_name)
     return [
         v.astimezone(zone).isoformat(timespec="seconds") if n in INSTANTS and v else v
-        for n, v in enumerate(row)
+        for n, v in enumerate(values)
     ]
 
 

@@ -82,6 +82,17 @@ def test_a_date_range_counts_whole_local_days(client, issues):
     assert [int(r["id"]) for r in csv.DictReader(io.StringIO(body))] == [issues[0].pk]
 
 
+def test_instants_and_days_are_the_citys_own(client, issues, jurisdiction):
+    """A city elsewhere: its days and its times, whatever the site's time zone."""
+    jurisdiction.time_zone = "America/New_York"
+    jurisdiction.save()
+    # 2 March 23:30 in Johannesburg is 2 March 16:30 in New York.
+    params = {"jurisdiction": "jhb", "start": "2026-03-02", "end": "2026-03-02"}
+    rows = list(csv.DictReader(io.StringIO(_body(client.get("/open-data/issues.csv", params)))))
+    assert [int(r["id"]) for r in rows] == [issues[1].pk]
+    assert rows[0]["submitted_at"] == "2026-03-02T16:30:00-05:00"
+
+
 @pytest.mark.parametrize(
     ("params", "message"),
     [
