@@ -79,16 +79,19 @@ def parse_chunks(
 
 
 def _produce(chunks: Iterator[Chunk], out: multiprocessing.Queue, rejects: TextIO | None) -> None:
+    end = None
     try:
         for chunk in chunks:
             out.put((chunk.read, chunk.rejected, _pack(chunk.records)))
-        if rejects is not None:
-            rejects.flush()
-        out.put(None)
     except ReadError as exc:  # handed to the importer, raised there
-        out.put(ReadError(str(exc)))
+        end = ReadError(str(exc))
     except BaseException as exc:
-        out.put(ReadError(f"the reader failed: {exc!r}"))
+        end = ReadError(f"the reader failed: {exc!r}")
+    # The rejects so far reach the file before the importer hears the end (this process
+    # leaves without flushing anything).
+    if rejects is not None:
+        rejects.flush()
+    out.put(end)
 
 
 def read_ahead(chunks: Iterator[Chunk], rejects: TextIO | None) -> Iterator[Chunk]:

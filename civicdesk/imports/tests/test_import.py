@@ -331,7 +331,7 @@ def test_a_file_that_cannot_be_read_on_keeps_what_came_before(
     from civicdesk.imports.services import import_file
 
     data = tmp_path / "broken.csv"
-    rows = "\n".join([HEADER, *(_row(n) for n in range(1, 401))]) + "\n"
+    rows = "\n".join([HEADER, _row(0, state="Parked"), *(_row(n) for n in range(1, 401))]) + "\n"
     data.write_bytes(rows.encode() + b"R-401,Pothole,\xff\xfe broken\n")
     with pytest.raises(ValidationError, match="The file cannot be read near line"):
         import_file(
@@ -342,4 +342,8 @@ def test_a_file_that_cannot_be_read_on_keeps_what_came_before(
             chunk_size=50,
         )
     imported = Issue.objects.count()
-    assert imported >= 50 and imported % 50 == 0
+    assert imported >= 49 and (imported + 1) % 50 == 0
+    with open(tmp_path / "rejects.csv", newline="") as handle:
+        assert [row[:2] for row in csv.reader(handle)][1:] == [
+            ["2", "status 'Parked' is not in the mapping's [statuses]"]
+        ]
