@@ -2,7 +2,7 @@
 
 The file is read as a stream, a chunk of rows at a time; each chunk is one transaction
 with a fixed number of statements whatever its size: the external ids already imported,
-ids reserved for the new issues and events, then the issues, their events and their
+ids reserved for the new issues, then the issues, their events and their
 records written by COPY (PostgreSQL) or one executemany (SQLite). Points are placed in
 areas for the whole chunk at once by an STRtree query. A forked reader parses the next
 chunks meanwhile (`stream`); memory stays that of a few chunks.
