@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.issues.models import Issue
@@ -196,7 +197,10 @@ def _day(value: str, name: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise BadRequest(f"{name}: {value[:40]!r} is not a date (YYYY-MM-DD)") from None
+        raise BadRequest(
+            gettext("%(name)s: %(value)s is not a date (YYYY-MM-DD)")
+            % {"name": name, "value": repr(value[:40])}
+        ) from None
 
 
 def select(params: dict[str, str]) -> QuerySet:
@@ -205,14 +209,16 @@ def select(params: dict[str, str]) -> QuerySet:
     of values by id; each ends with its jurisdiction's time zone (see `_plain`)."""
     start, end = _day(params.get("start", ""), "start"), _day(params.get("end", ""), "end")
     if start and end and end < start:
-        raise BadRequest("end: the end date is before the start date")
+        raise BadRequest(gettext("end: the end date is before the start date"))
     issues = Issue.objects.all()
     zone = timezone.get_current_timezone()
     slug = params.get("jurisdiction", "")
     if slug:
         found = Jurisdiction.objects.filter(slug=slug).first()
         if found is None:
-            raise BadRequest(f"jurisdiction: {slug[:60]!r} is not served here")
+            raise BadRequest(
+                gettext("jurisdiction: %(slug)s is not served here") % {"slug": repr(slug[:60])}
+            )
         issues = issues.filter(jurisdiction=found)
         zone = ZoneInfo(found.time_zone)
     if start:
