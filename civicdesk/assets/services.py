@@ -1,7 +1,6 @@
 """The asset register's use cases: assets near a point, an asset by its number for a
 report, an asset's public history and the assets with repeat faults."""
 
-import math
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,10 +14,9 @@ from civicdesk.assets.models import Asset
 from civicdesk.catalogue.models import IssueType
 from civicdesk.issues.models import OPEN_STATUSES, Issue
 from civicdesk.issues.reference import reference as reference_data
+from civicdesk.places.distance import box_around, distance_metres
 from civicdesk.places.models import Jurisdiction
 
-EARTH_RADIUS_METRES = 6_371_000
-METRES_PER_DEGREE = 111_320
 NEAR_LIMIT = 20
 # Nearest assets are sought in growing boxes, one bounded query each, until enough are
 # found: a street has a light every 30 m, a suburb a hydrant every few hundred.
@@ -35,14 +33,6 @@ class NearAsset:
     metres: int
 
 
-def distance_metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_METRES * math.asin(math.sqrt(a))
-
-
 def nearest_assets(
     kind: str,
     lat: float,
@@ -56,14 +46,7 @@ def nearest_assets(
     rows; exact distances are measured in Python. At most len(NEAR_RADII_METRES) queries."""
     found: list[NearAsset] = []
     for radius in NEAR_RADII_METRES:
-        dlat = radius / METRES_PER_DEGREE
-        dlon = radius / (METRES_PER_DEGREE * max(math.cos(math.radians(lat)), 0.01))
-        candidates = Asset.objects.filter(
-            kind=kind,
-            active=True,
-            lat__range=(lat - dlat, lat + dlat),
-            lon__range=(lon - dlon, lon + dlon),
-        )
+        candidates = Asset.objects.filter(kind=kind, active=True, **box_around(lat, lon, radius))
         if jurisdiction is not None:
             candidates = candidates.filter(jurisdiction=jurisdiction)
         rows = list(candidates.select_related("jurisdiction")[:NEAR_CANDIDATES])

@@ -8,22 +8,12 @@ import math
 from django.db.models import Avg, ExpressionWrapper, F, FloatField, Q, QuerySet, Value
 
 from civicdesk.issues.models import Issue
-
-METRES_PER_DEGREE = 111_320.0
+from civicdesk.places.distance import METRES_PER_DEGREE, box_around
 
 
 def box(lat: float, lon: float, metres: float, prefix: str = "") -> Q:
     """Points within `metres` of (lat, lon) on both axes (a square around the circle)."""
-    dlat = metres / METRES_PER_DEGREE
-    dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
-    return Q(
-        **{
-            f"{prefix}lat__gte": lat - dlat,
-            f"{prefix}lat__lte": lat + dlat,
-            f"{prefix}lon__gte": lon - dlon,
-            f"{prefix}lon__lte": lon + dlon,
-        }
-    )
+    return Q(**box_around(lat, lon, metres, prefix))
 
 
 def squared_distance(lat: float, lon: float, lat_field: str = "lat", lon_field: str = "lon"):

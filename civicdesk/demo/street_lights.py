@@ -6,10 +6,10 @@ import math
 
 from civicdesk.assets.importing import AssetRow, import_assets
 from civicdesk.catalogue.models import IssueType
+from civicdesk.places.distance import METRES_PER_DEGREE
 from civicdesk.places.models import Jurisdiction
 
 SPACING_METRES = 40
-METRES_PER_DEGREE = 111_320
 # (prefix, street, one end, the other end): straight stretches, close enough for a demo.
 STREETS = [
     ("CMS", "Commissioner Street", (-26.2057, 28.0330), (-26.2047, 28.0590)),

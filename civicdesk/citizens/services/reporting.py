@@ -1,7 +1,6 @@
 """Reporting from the web: nearby duplicates, photos made small, retries made safe."""
 
 import io
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,10 +22,9 @@ from civicdesk.citizens.models import ReportKey
 from civicdesk.issues.models import OPEN_STATUSES, Issue, Source
 from civicdesk.issues.photos import check_photo
 from civicdesk.issues.services import Contact, report_issue
+from civicdesk.places.distance import box_around, distance_metres
 from civicdesk.places.models import Jurisdiction
 
-EARTH_RADIUS_METRES = 6_371_000
-METRES_PER_DEGREE = 111_320
 # Longest edge of a stored photo: plenty to see a pothole, small enough for 3G.
 PHOTO_MAX_EDGE = 1600
 PHOTO_QUALITY = 80
@@ -40,14 +38,6 @@ class Nearby:
     metres: int
 
 
-def distance_metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_METRES * math.asin(math.sqrt(a))
-
-
 def nearby_open_issues(
     issue_type: IssueType, lat: float, lon: float, radius: float | None = None
 ) -> list[Nearby]:
@@ -55,13 +45,8 @@ def nearby_open_issues(
     nearest first, at most NEARBY_LIMIT. One query: a bounding box on the (lat, lon)
     index, then the exact distance for the few rows inside it."""
     radius = settings.NEARBY_RADIUS_METRES if radius is None else radius
-    dlat = radius / METRES_PER_DEGREE
-    dlon = radius / (METRES_PER_DEGREE * max(math.cos(math.radians(lat)), 0.01))
     candidates = Issue.objects.filter(
-        issue_type=issue_type,
-        status__in=OPEN_STATUSES,
-        lat__range=(lat - dlat, lat + dlat),
-        lon__range=(lon - dlon, lon + dlon),
+        issue_type=issue_type, status__in=OPEN_STATUSES, **box_around(lat, lon, radius)
     ).only("id", "lat", "lon", "description", "address", "status", "push_count", "submitted_at")[
         :200
     ]
