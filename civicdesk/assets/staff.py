@@ -7,14 +7,11 @@ from datetime import timedelta
 from io import StringIO
 
 from django import forms
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
@@ -22,7 +19,8 @@ from civicdesk import timekeeping
 from civicdesk.assets.kinds import kind_label
 from civicdesk.assets.services import REPEAT_FAULTS, REPEAT_WINDOW_DAYS, repeat_faults
 from civicdesk.assets.views import asset_url
-from civicdesk.units.access import scope_of, visible_issues
+from civicdesk.reports.views import staff_only
+from civicdesk.units.access import visible_issues
 
 CSV_COLUMNS = [
     "jurisdiction",
@@ -53,14 +51,6 @@ class RepeatFaultsForm(forms.Form):
         return data
 
 
-def _staff_only(request: HttpRequest) -> HttpResponse | None:
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path(), reverse("backoffice:sign-in"))
-    if not scope_of(request.user).is_staff_member:
-        raise PermissionDenied(_("Reports are for the staff of a business unit."))
-    return None
-
-
 def _rows(request: HttpRequest, form: RepeatFaultsForm) -> list[dict]:
     since = timekeeping.now() - timedelta(days=form.cleaned_data["days"])
     rows = repeat_faults(visible_issues(request.user), since, form.cleaned_data["minimum"])
@@ -72,7 +62,7 @@ def _rows(request: HttpRequest, form: RepeatFaultsForm) -> list[dict]:
 
 @require_GET
 def repeat_faults_page(request: HttpRequest) -> HttpResponse:
-    if refusal := _staff_only(request):
+    if refusal := staff_only(request):
         return refusal
     form = RepeatFaultsForm(request.GET)
     context: dict = {"form": form}
@@ -90,7 +80,7 @@ def repeat_faults_page(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def repeat_faults_csv(request: HttpRequest) -> HttpResponse:
-    if refusal := _staff_only(request):
+    if refusal := staff_only(request):
         return refusal
     form = RepeatFaultsForm(request.GET)
     if not form.is_valid():

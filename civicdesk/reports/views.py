@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from civicdesk import timekeeping
@@ -22,17 +23,18 @@ from civicdesk.units.access import scope_of, visible_issues
 TRANSPARENCY_CACHE_SECONDS = 600
 
 
-def _staff_only(request: HttpRequest) -> HttpResponse | None:
+def staff_only(request: HttpRequest) -> HttpResponse | None:
+    """The sign-in page for the anonymous; refused for users in no unit; else None."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), reverse("backoffice:sign-in"))
     if not scope_of(request.user).is_staff_member:
-        raise PermissionDenied("Reports are for the staff of a business unit.")
+        raise PermissionDenied(_("Reports are for the staff of a business unit."))
     return None
 
 
 @require_GET
 def report(request: HttpRequest) -> HttpResponse:
-    if refusal := _staff_only(request):
+    if refusal := staff_only(request):
         return refusal
     form = ReportForm(request.GET)
     context: dict = {"form": form}
@@ -60,7 +62,7 @@ def report(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def report_csv(request: HttpRequest) -> HttpResponse:
-    if refusal := _staff_only(request):
+    if refusal := staff_only(request):
         return refusal
     form = ReportForm(request.GET)
     if not form.is_valid():
