@@ -5,7 +5,7 @@ import itertools
 
 import pytest
 
-from civicdesk.alerts.tests.servers import africas_talking
+from civicdesk.alerts.tests.conftest import sms_gateway  # noqa: F401 (Africa's Talking on loopback)
 from civicdesk.phonelines.models import PhoneLine
 from civicdesk.phonelines.texts import SCREEN_LIMIT
 
@@ -32,18 +32,6 @@ def lines(jurisdiction, wards, electricity, roads) -> tuple[PhoneLine, PhoneLine
             channel=PhoneLine.Channel.SMS, code=SMS_CODE, jurisdiction=jurisdiction
         ),
     )
-
-
-@pytest.fixture
-def sms_gateway(settings):
-    """Africa's Talking's messaging API on loopback (the alerts tests' stand-in)."""
-    server = africas_talking(api_key="test-key")
-    settings.SMS_API_URL = f"{server.url}/version1/messaging"
-    settings.SMS_USERNAME = "civicdesk"
-    settings.SMS_API_KEY = "test-key"
-    settings.SMS_SENDER_ID = "CIVICDESK"
-    yield server
-    server.stop()
 
 
 class UssdPhone:
