@@ -34,6 +34,18 @@ def test_staff_see_everything_about_their_units_issue(signed_in, outage, staff):
     assert "internal" in html
 
 
+def test_staff_see_how_the_reporter_hears_about_this_issue(signed_in, outage):
+    from civicdesk.citizens.services.following import choose_issue_channel
+
+    def alerts_by() -> str:
+        html = signed_in.get(url(outage)).content.decode()
+        return html.split("Alerts by</dt><dd>")[1].split("</dd>")[0]
+
+    assert alerts_by() == outage.reporter.get_alert_channel_display()
+    choose_issue_channel(outage.reporter, outage, "none")
+    assert alerts_by() == "No alerts"
+
+
 def test_staff_of_another_unit_get_403(client, outage, roads_staff):
     client.force_login(roads_staff)
     assert client.get(url(outage)).status_code == 403

@@ -11,8 +11,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from civicdesk import timekeeping
+from civicdesk.accounts.models import AlertChannel
 from civicdesk.activities.models import Activity
 from civicdesk.activities.services import link_issues
+from civicdesk.alerts.services import alert_channel_for
 from civicdesk.backoffice.forms import (
     EscalateForm,
     FollowUpForm,
@@ -152,6 +154,10 @@ def _context(issue: Issue, page_forms: dict, action: str) -> dict:
         "can_acknowledge": issue.status in (Status.SUBMITTED, Status.REOPENED),
         "can_ask": issue.status in OPEN_STATUSES and issue.status != Status.NEEDS_INFO,
         "failed_action": action,
+        # The reporter's choice for this issue, else their global one.
+        "reporter_alerts": AlertChannel(alert_channel_for(issue.reporter, issue)).label
+        if issue.reporter
+        else "",
     }
 
 
