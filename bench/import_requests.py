@@ -30,9 +30,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civicdesk.settings")
 
-DISTRICTS = (
-    ROOT.parent / "shared" / "data" / "baltimore" / "baltimore_council_districts_2012.geojson"
-)
 MAPPING = ROOT / "civicdesk" / "imports" / "mappings" / "baltimore.toml"
 HEADER = [
     "SRRecordID", "ServiceRequestNum", "SRType", "MethodReceived", "CreatedDate", "SRStatus",
@@ -107,17 +104,10 @@ def prepare_database() -> None:
     from django.core.management import call_command
     from django.db import connections
 
+    from civicdesk.imports.tests.baltimore import load_council_districts
+
     call_command("migrate", verbosity=0)
-    call_command(
-        "import_areas",
-        str(DISTRICTS),
-        jurisdiction="baltimore",
-        name_property="name",
-        code_property="id",
-        kind="council_district",
-        create_jurisdiction="Baltimore City",
-        time_zone="America/New_York",
-    )
+    load_council_districts()
     connections.close_all()
 
 

@@ -8,22 +8,19 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 
 from civicdesk.alerts.models import Alert
 from civicdesk.catalogue.models import IssueType
 from civicdesk.imports.models import ImportedRecord
+from civicdesk.imports.tests.baltimore import DATA, MAPPING, load_council_districts
 from civicdesk.issues.models import Issue
 from civicdesk.places.models import Jurisdiction
 from civicdesk.reports.sla import sla_report
 from civicdesk.timeline.models import Event
 from civicdesk.units.models import BusinessUnit
 
-DATA = Path(settings.BASE_DIR).parent / "shared" / "data" / "baltimore"
 REQUESTS = DATA / "baltimore_311_sample_2014_2019.csv"
-DISTRICTS = DATA / "baltimore_council_districts_2012.geojson"
-MAPPING = Path(settings.BASE_DIR) / "civicdesk" / "imports" / "mappings" / "baltimore.toml"
 NEW_YORK = ZoneInfo("America/New_York")
 FORMAT = "%m/%d/%Y %I:%M:%S %p"
 # The source's statuses that the mapping calls closed (a resolution); duplicates are not.
@@ -51,16 +48,7 @@ def _import(tmp_path: Path) -> None:
 
 @pytest.fixture
 def baltimore(db) -> Jurisdiction:
-    call_command(
-        "import_areas",
-        str(DISTRICTS),
-        jurisdiction="baltimore",
-        name_property="name",
-        code_property="id",
-        kind="council_district",
-        create_jurisdiction="Baltimore City",
-        time_zone="America/New_York",
-    )
+    load_council_districts()
     return Jurisdiction.objects.get(slug="baltimore")
 
 
