@@ -41,9 +41,14 @@ def test_a_crowded_map_shows_grid_cells_that_zoom_in(desktop_page, city, monkeyp
 
 
 def test_list_area_and_charter_pages_render(page, desktop_page, city):
+    page.goto("/issues/")
+    assert not page.get_by_label("Category").is_visible()  # filters folded on a phone
     page.goto("/issues/?sort=pushed")
     assert page.locator(".issue-row").count() == 20
     screenshot(page, "public-list-phone")
+    desktop_page.goto("/issues/")
+    desktop_page.get_by_label("Category").wait_for()  # and open on a desktop
+    screenshot(desktop_page, "public-list-desktop")
     page.get_by_role("link", name="Next page").click()
     assert page.locator(".issue-row").count() == 20
     desktop_page.goto(f"/areas/{city.pk}/")
