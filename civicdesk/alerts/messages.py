@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from civicdesk.alerts.models import Alert
 
@@ -37,6 +37,11 @@ HEADLINES = {
     "escalation_manual": _("Escalated by %(by)s: issue #%(issue)s needs attention."),
 }
 GENERIC = _("There is news on issue #%(issue)s.")
+# The clock a deadline belongs to, as a word in the headline ("past its response deadline").
+CLOCKS = {
+    "response": pgettext_lazy("deadline", "response"),
+    "resolution": pgettext_lazy("deadline", "resolution"),
+}
 # A reply to a citizen's own text message (civicdesk.phonelines): its payload's text, written
 # in their language, is the whole SMS.
 REPLY_KIND = "phone_reply"
@@ -73,6 +78,7 @@ def _headline(alert: Alert) -> str:
         "by": "",
     }
     fields |= {k: v for k, v in alert.payload.items() if isinstance(v, str | int)}
+    fields["clock"] = str(CLOCKS.get(fields["clock"], fields["clock"]))
     if alert.kind == "escalation" and alert.payload.get("manual"):
         headline = str(HEADLINES["escalation_manual"]) % fields
         return f"{headline} {fields['note']}" if fields["note"] else headline
