@@ -35,7 +35,7 @@ def test_an_escalation_by_hand_names_who_escalated_and_claims_no_missed_deadline
     )
 
 
-def test_the_deadline_of_an_escalation_is_named_in_the_citizens_language():
+def test_the_deadline_of_an_escalation_is_named_in_the_readers_language():
     alert = Alert(kind="escalation", issue_id=9, payload={"clock": "response"})
     assert compose([alert], "af", None).headline == (
         "Geëskaleer: kwessie #9 is verby sy reaksie-sperdatum."
