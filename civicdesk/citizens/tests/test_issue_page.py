@@ -139,6 +139,11 @@ def test_a_pusher_on_another_device_gives_feedback_by_contact(client, issue, pro
     )
     assert stranger.status_code == 400
     assert "Only the person who reported or pushed this issue" in stranger.content.decode()
+    # A "number" of punctuation only is no number: it matches no follower without a phone.
+    forged = client.post(
+        f"/issues/{issue.pk}/feedback/", {"fixed": "no", "rating": "1", "phone": "((((((((("}
+    )
+    assert forged.status_code == 400 and not issue.feedback.exists()
     pusher = client.post(
         f"/issues/{issue.pk}/feedback/",
         {"fixed": "yes", "rating": "4", "phone": "+27 82 555 0101"},

@@ -22,6 +22,7 @@ from civicdesk.citizens.views.identity import citizen_ids, remember
 from civicdesk.issues.clock import sla_readings
 from civicdesk.issues.models import OPEN_STATUSES, Feedback, Issue, Photo, Push, Status
 from civicdesk.issues.services import Contact, give_feedback, push
+from civicdesk.issues.services.reporting import normalised_contact
 from civicdesk.live.feed import public_events_of_issue
 
 # The page shows the latest events of a very long timeline; the stream carries the rest.
@@ -167,11 +168,12 @@ def _feedback_citizen(request: HttpRequest, issue: Issue, contact: ContactForm) 
         return followers.filter(pk__in=ids).first()
     if not contact.is_valid():
         return None
-    email = contact.cleaned_data["email"].strip().lower()
-    phone = "".join(ch for ch in contact.cleaned_data["phone"] if ch.isdigit() or ch == "+")
+    email, phone = normalised_contact(contact.cleaned_data["email"], contact.cleaned_data["phone"])
     if email:
         return followers.filter(email=email).first()
-    return followers.filter(phone=phone).first()
+    if phone:
+        return followers.filter(phone=phone).first()
+    return None  # a "number" of punctuation only matches nobody
 
 
 @require_POST

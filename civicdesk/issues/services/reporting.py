@@ -67,13 +67,18 @@ def _first_citizen(field: str, value: str) -> Citizen | None:
     return next(iter(Citizen.objects.raw(_lookup_sql(field), [value])), None)
 
 
+def normalised_contact(email: str, phone: str) -> tuple[str, str]:
+    """An e-mail and a phone number as citizens are stored and matched by: the address in
+    lower case, the number's digits and "+" only (either may end up empty)."""
+    return email.strip().lower(), "".join(ch for ch in phone if ch.isdigit() or ch == "+")
+
+
 def citizen_for(contact: Contact | Citizen | None) -> Citizen | None:
     """The citizen row for a contact: the signed-in user's, or one matched by e-mail, then
     phone, so that one person is one recipient however they reach us."""
     if contact is None or isinstance(contact, Citizen):
         return contact
-    email = contact.email.strip().lower()
-    phone = "".join(ch for ch in contact.phone if ch.isdigit() or ch == "+")
+    email, phone = normalised_contact(contact.email, contact.phone)
     if not (contact.user or email or phone):
         return None
     citizen = None
