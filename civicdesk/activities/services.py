@@ -311,12 +311,15 @@ def _response_updates(now: datetime) -> dict[str, Any]:
 @transaction.atomic
 def unlink_issues(activity: Activity, issues: Iterable[Issue | int], actor: User) -> int:
     activity = _lock(activity)
-    ids = _issue_ids(issues)
-    links = ActivityIssue.objects.filter(activity=activity, issue_id__in=ids)
+    links = ActivityIssue.objects.filter(activity=activity, issue_id__in=_issue_ids(issues))
     now = timekeeping.now()
-    scope = Issue.objects.filter(pk__in=ids)
+    # Only issues linked to this activity are touched: ids of others change nothing.
+    linked = list(links.values_list("issue_id", flat=True))
+    if not linked:
+        return 0
+    scope = Issue.objects.filter(pk__in=linked)
     removed = record_for_issues(
-        scope.filter(activity_links__activity=activity),
+        scope,
         kind="unlinked",
         at=now,
         activity_id=activity.pk,

@@ -153,6 +153,15 @@ def test_unlinking_stops_an_issue_in_progress(outage, activity, staff):
     assert states(outage) == [Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.IN_PROGRESS]
 
 
+def test_unlinking_touches_only_issues_linked_to_the_activity(outage, activity, staff):
+    link_issues(activity, outage[:1], staff)
+    # In progress without an activity, as an outside provider's update leaves an issue.
+    Issue.objects.filter(pk=outage[1].pk).update(status=Status.IN_PROGRESS)
+    assert unlink_issues(activity, outage[1:], staff) == 0
+    assert states(outage) == [Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.SUBMITTED]
+    assert not Issue.objects.filter(events__kind="unlinked").exists()
+
+
 def test_not_fixed_reopens_and_resumes_the_clock(outage, activity, staff):
     link_issues(activity, outage, staff)
     with as_of(T0 + timedelta(hours=10)):
