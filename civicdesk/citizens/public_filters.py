@@ -23,7 +23,7 @@ SORT_CHOICES = [(Sort.NEWEST, _("Newest")), (Sort.PUSHED, _("Most pushed"))]
 def natural_key(name: str) -> tuple:
     """ "Ward 9" before "Ward 10"."""
     head, _, tail = name.rpartition(" ")
-    return (head, int(tail), "") if tail.isdigit() else (name, 0, name)
+    return (head, int(tail), "") if tail.isdecimal() else (name, 0, name)
 
 
 def type_names(choices: list[tuple[Any, Any]]) -> dict[int, str]:

@@ -143,7 +143,7 @@ class IssueAdmin(admin.ModelAdmin):
             return queryset, False
         match = Q(provider_reference=term) | Q(external_id=term)
         number = term.removeprefix("#")
-        if number.isdigit() and len(number) < 19:
+        if number.isdecimal() and len(number) < 19:
             match |= Q(pk=int(number))
         return queryset.filter(match), False
 

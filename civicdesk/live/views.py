@@ -45,7 +45,7 @@ def staff_event(event: Event) -> dict:
 def _cursor(request: HttpRequest, events: QuerySet[Event]) -> int:
     """Where to start: the browser's Last-Event-ID, else ?after=, else from now on."""
     raw = request.headers.get("Last-Event-ID") or request.GET.get("after")
-    if raw and raw.isdigit():
+    if raw and raw.isdecimal():
         return int(raw)
     return events.order_by("-id").values_list("id", flat=True).first() or 0
 

@@ -49,7 +49,7 @@ def positive_int(data: QueryDict, name: str, default: int, maximum: int) -> int:
     raw = value(data, name)
     if not raw:
         return default
-    if not raw.isdigit() or int(raw) < 1:
+    if not raw.isdecimal() or int(raw) < 1:
         raise Open311Error(400, f"{name} must be a positive whole number")
     if int(raw) > maximum:
         raise Open311Error(400, f"{name} must be at most {maximum}")

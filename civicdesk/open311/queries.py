@@ -92,9 +92,13 @@ def _near(issues: QuerySet[Issue], data: QueryDict) -> QuerySet[Issue]:
     )
 
 
+# Ids are bigints: a longer number is no id (and would overflow the column).
+MAX_ID_DIGITS = 18
+
+
 def request_ids(data: QueryDict) -> list[int]:
     found = params.comma_list(data, "service_request_id")
-    if not all(i.isdigit() for i in found):
+    if not all(i.isdecimal() and len(i) <= MAX_ID_DIGITS for i in found):
         raise Open311Error(400, "service_request_id must be a comma-separated list of ids")
     return [int(i) for i in found[:MAX_PAGE_SIZE]]
 
@@ -131,7 +135,7 @@ def find_requests(jurisdiction: Jurisdiction, data: QueryDict) -> list[dict[str,
 
 
 def find_request(jurisdiction: Jurisdiction, request_id: str) -> dict[str, Any] | None:
-    if not request_id.isdigit():
+    if not request_id.isdecimal() or len(request_id) > MAX_ID_DIGITS:
         return None
     issues = Issue.objects.filter(jurisdiction=jurisdiction, pk=int(request_id))
     found = request_items(issues, ZoneInfo(jurisdiction.time_zone))

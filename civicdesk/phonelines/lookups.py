@@ -40,7 +40,7 @@ def ward_by_number(jurisdiction: Jurisdiction, text: str) -> Area | None:
     """The area whose code is `text`, else the ward whose name ends in that number
     ("Ward 124" for 124 or 0124)."""
     text = text.strip()
-    if not text.isdigit():
+    if not text.isdecimal():
         return None
     areas = reference(jurisdiction).areas
     for area in areas:
@@ -106,7 +106,7 @@ def issues_of(citizen: Citizen) -> list[Issue]:
 def find_issue(text: str) -> Issue | None:
     """The issue with this public reference (its number, with or without "#")."""
     text = text.strip().lstrip("#")
-    if not text.isdigit() or len(text) > 12:
+    if not text.isdecimal() or len(text) > 12:
         return None
     return (
         Issue.objects.select_related("issue_type", "area", "jurisdiction")

@@ -52,7 +52,7 @@ def resumable(state: dict) -> bool:
 def _choice(value: str, count: int) -> int | None:
     """The 0-based entry a typed number picks among `count`, or None."""
     value = value.strip()
-    if value.isdigit() and 1 <= int(value) <= count:
+    if value.isdecimal() and 1 <= int(value) <= count:
         return int(value) - 1
     return None
 

@@ -40,18 +40,18 @@ class Match:
 
 def _words(text: str) -> list[str]:
     """Lower-case words; numbers without leading zeros ("Ward 012" is ward 12)."""
-    return [(w.lstrip("0") or "0") if w.isdigit() else w for w in WORD.findall(text.lower())]
+    return [(w.lstrip("0") or "0") if w.isdecimal() else w for w in WORD.findall(text.lower())]
 
 
 def _word_matches(query: str, name_words: list[str]) -> bool:
     """A number must equal a word of the name (12 is not 124); other words may start one."""
-    if query.isdigit():
+    if query.isdecimal():
         return query in name_words
     return any(word.startswith(query) for word in name_words)
 
 
 def _natural(name: str) -> tuple:
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in _words(name))
+    return tuple((0, int(p), "") if p.isdecimal() else (1, 0, p) for p in _words(name))
 
 
 def area_matches(jurisdiction: Jurisdiction, text: str) -> tuple[list[Match], list[Match]]:

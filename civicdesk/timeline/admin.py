@@ -32,7 +32,7 @@ class EventAdmin(admin.ModelAdmin):
         number = search_term.strip().removeprefix("#")
         if not number:
             return queryset, False
-        if not number.isdigit() or len(number) > 18:
+        if not number.isdecimal() or len(number) > 18:
             return queryset.none(), False
         return queryset.filter(Q(issue_id=int(number)) | Q(activity_id=int(number))), False
 

@@ -106,7 +106,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 def activity_new(request: HttpRequest) -> HttpResponse:
     programmes = _programmes(request.scope)
     chosen = request.POST.get("programme") or request.GET.get("programme") or ""
-    programme = programmes.filter(pk=chosen).first() if chosen.isdigit() else None
+    programme = programmes.filter(pk=chosen).first() if chosen.isdecimal() else None
     staff = (
         User.objects.filter(memberships__programme__in=programmes, is_active=True)
         .distinct()
@@ -191,7 +191,7 @@ def _counts(activity: Activity) -> dict:
 
 def _candidates(request: HttpRequest, activity: Activity) -> tuple[list[Issue], int, bool]:
     raw = request.GET.get("radius", "")
-    radius = int(raw) if raw.isdigit() and int(raw) in RADII else 1000
+    radius = int(raw) if raw.isdecimal() and int(raw) in RADII else 1000
     same_types = request.GET.get("types") != "all"
     if activity.status not in UNFINISHED:
         return [], radius, same_types

@@ -85,12 +85,24 @@ def apply_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(name if name in form.fields else None, errors)
 
 
+# Ids are bigints: longer numbers are no ids (and would overflow the database's column).
+MAX_ID_DIGITS = 18
+
+
+def as_id(raw: str | None) -> int:
+    """A posted id as a number, 0 (no row) when it is not one."""
+    raw = (raw or "").strip()
+    return int(raw) if raw.isdecimal() and len(raw) <= MAX_ID_DIGITS else 0
+
+
+def posted_id(request: HttpRequest, name: str) -> int:
+    return as_id(request.POST.get(name))
+
+
 def selected_ids(request: HttpRequest) -> list[int]:
     ids = []
     for raw in request.POST.getlist("ids") or request.GET.getlist("ids"):
-        for part in raw.split(","):
-            if part.strip().isdigit():
-                ids.append(int(part))
+        ids += [n for n in map(as_id, raw.split(",")) if n]
     return sorted(set(ids))
 
 

@@ -17,6 +17,7 @@ from civicdesk.backoffice.queries import NEAR_DEADLINE, PROVIDER_WAIT, QUEUES, q
 from civicdesk.backoffice.services import MAX_SELECTION, for_each_issue
 from civicdesk.backoffice.views.common import (
     page_of,
+    posted_id,
     query_without,
     report_outcome,
     safe_next,
@@ -103,7 +104,7 @@ def route_selection(request: HttpRequest) -> HttpResponse:
     if not ids or len(ids) > MAX_SELECTION:
         messages.error(request, _("Select between 1 and %(max)s issues.") % {"max": MAX_SELECTION})
         return redirect(back)
-    unit = get_object_or_404(BusinessUnit, pk=request.POST.get("unit") or 0)
+    unit = get_object_or_404(BusinessUnit, pk=posted_id(request, "unit"))
     issues = list(
         Issue.objects.filter(scope_filter, pk__in=ids).select_related("issue_type", "unit")
     )

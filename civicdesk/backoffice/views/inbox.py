@@ -19,6 +19,7 @@ from civicdesk.backoffice.queries import activities_for_linking, inbox, rows, un
 from civicdesk.backoffice.services import MAX_SELECTION, for_each_issue
 from civicdesk.backoffice.views.common import (
     page_of,
+    posted_id,
     query_without,
     report_outcome,
     safe_next,
@@ -54,7 +55,7 @@ def _render_inbox(
 ) -> HttpResponse:
     form, issues = _filtered(request, unit, programme)
     size = request.GET.get("size", "")
-    size = int(size) if size.isdigit() and int(size) in PAGE_SIZES else 50
+    size = int(size) if size.isdecimal() and int(size) in PAGE_SIZES else 50
     page = page_of(request, issues.values_list("id", flat=True), size)
     page.object_list = rows(list(page.object_list), timekeeping.now())
     links: dict[int, list[Activity]] = {}
@@ -130,7 +131,7 @@ def inbox_map_data(request: HttpRequest, unit_id: int) -> JsonResponse:
     unit = unit_in_scope(request, unit_id)
     programme_id = request.GET.get("programme", "")
     programme = None
-    if programme_id.isdigit():
+    if programme_id.isdecimal():
         programme = _programme_in_scope(request, int(programme_id))
         if programme.unit_id != unit.pk:
             raise PermissionDenied("This programme is not of this unit.")
@@ -200,7 +201,7 @@ def bulk_action(request: HttpRequest, unit_id: int) -> HttpResponse:
             report_outcome(request, outcome, _("Asked the reporters of %(count)s issues."))
         elif action == "link":
             activity = get_object_or_404(
-                Activity, pk=request.POST.get("activity") or 0, programme__unit=unit
+                Activity, pk=posted_id(request, "activity"), programme__unit=unit
             )
             added = link_issues(activity, ids, user)
             messages.success(
@@ -209,9 +210,7 @@ def bulk_action(request: HttpRequest, unit_id: int) -> HttpResponse:
                 % {"count": added, "title": activity.title},
             )
         elif action == "create_activity":
-            programme = get_object_or_404(
-                Programme, pk=request.POST.get("programme") or 0, unit=unit
-            )
+            programme = get_object_or_404(Programme, pk=posted_id(request, "programme"), unit=unit)
             activity = create_activity(
                 programme,
                 user,

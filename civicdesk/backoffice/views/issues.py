@@ -26,7 +26,7 @@ from civicdesk.backoffice.forms import (
 from civicdesk.backoffice.nearby import distance_between, metres
 from civicdesk.backoffice.queries import nearby_candidates
 from civicdesk.backoffice.services import escalate_now, log_follow_up
-from civicdesk.backoffice.views.common import apply_errors, issue_in_scope, staff_view
+from civicdesk.backoffice.views.common import apply_errors, issue_in_scope, posted_id, staff_view
 from civicdesk.issues.clock import sla_readings
 from civicdesk.issues.models import OPEN_STATUSES, Issue, Status
 from civicdesk.issues.services import (
@@ -97,7 +97,7 @@ def _act(request: HttpRequest, issue: Issue, action: str, form: forms.Form | Non
         return _("Escalated: %(count)s told.") % {"count": told}
     if action == "link":
         activity = Activity.objects.filter(
-            pk=request.POST.get("activity") or 0, programme__unit_id=issue.unit_id
+            pk=posted_id(request, "activity"), programme__unit_id=issue.unit_id
         ).first()
         if activity is None:
             raise ValidationError(_("Choose one of the unit's activities."))
@@ -166,7 +166,7 @@ def merge_page(request: HttpRequest, issue_id: int) -> HttpResponse:
     """Close `issue_id` as a duplicate of the issue chosen side by side with it."""
     duplicate = issue_in_scope(request, issue_id, ISSUE_DETAIL)
     into = (request.POST.get("into") or request.GET.get("into") or "").strip().lstrip("#")
-    original = issue_in_scope(request, int(into), ISSUE_DETAIL) if into.isdigit() else None
+    original = issue_in_scope(request, int(into), ISSUE_DETAIL) if into.isdecimal() else None
     error = ""
     if request.method == "POST" and original is not None:
         try:

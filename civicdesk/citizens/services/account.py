@@ -143,7 +143,7 @@ def use_sign_in_link(token: str) -> LinkOutcome:
 
 def set_alert_channel(citizen: Citizen, channel: str, phone: str = "") -> Citizen:
     """How the citizen hears about every issue they follow: e-mail, SMS or not at all."""
-    phone = "".join(ch for ch in phone if ch.isdigit() or ch == "+")
+    phone = "".join(ch for ch in phone if ch in "0123456789+")
     if channel not in AlertChannel.values:
         raise ValidationError({"alert_channel": _("Choose e-mail, SMS or no alerts.")})
     if channel == AlertChannel.SMS and not (phone or citizen.phone):

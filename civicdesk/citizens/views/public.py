@@ -151,7 +151,7 @@ def map_data_json(request: HttpRequest) -> JsonResponse:
         except ValueError:
             errors["bbox"] = [_("south,west,north,east in degrees, south below north")]
     raw_zoom = request.GET.get("zoom", "12")
-    zoom = int(raw_zoom) if raw_zoom.isdigit() and int(raw_zoom) <= 22 else None
+    zoom = int(raw_zoom) if raw_zoom.isdecimal() and int(raw_zoom) <= 22 else None
     if zoom is None:
         errors["zoom"] = [_("a whole number from 0 to 22")]
     if errors:

@@ -70,7 +70,7 @@ def _first_citizen(field: str, value: str) -> Citizen | None:
 def normalised_contact(email: str, phone: str) -> tuple[str, str]:
     """An e-mail and a phone number as citizens are stored and matched by: the address in
     lower case, the number's digits and "+" only (either may end up empty)."""
-    return email.strip().lower(), "".join(ch for ch in phone if ch.isdigit() or ch == "+")
+    return email.strip().lower(), "".join(ch for ch in phone if ch in "0123456789+")
 
 
 def citizen_for(contact: Contact | Citizen | None) -> Citizen | None:
