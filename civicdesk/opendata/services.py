@@ -191,16 +191,25 @@ class BadRequest(ValueError):
     """A parameter that cannot be used; the message says which and why."""
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+# What spreadsheets read as the start of a formula (OWASP's list for CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _day(value: str, name: str) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
+        day = None
+    # Days far from ours overflow when turned into instants (9999-12-31 has no next day).
+    if day is None or not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise BadRequest(
             gettext("%(name)s: %(value)s is not a date (YYYY-MM-DD)")
             % {"name": name, "value": repr(value[:40])}
-        ) from None
+        )
+    return day
 
 
 def select(params: dict[str, str]) -> QuerySet:
@@ -252,11 +261,21 @@ class _Line:
         return value
 
 
+def _cell(value: Any) -> Any:
+    """A value for a spreadsheet: text a citizen typed that starts like a formula is kept
+    as text (a leading apostrophe), so opening the file runs nothing."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
+        return "'" + value
+    return value
+
+
 def csv_lines(rows: QuerySet) -> Iterator[str]:
     out = csv.writer(_Line())
     yield out.writerow(NAMES)
     for row in rows.iterator(chunk_size=CHUNK):
-        yield out.writerow(["" if v is None else v for v in _plain(row)])
+        yield out.writerow([_cell(v) for v in _plain(row)])
 
 
 def geojson_parts(rows: QuerySet) -> Iterator[str]:

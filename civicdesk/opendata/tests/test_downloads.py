@@ -93,6 +93,14 @@ def test_instants_and_days_are_the_citys_own(client, issues, jurisdiction):
     assert rows[0]["submitted_at"] == "2026-03-02T16:30:00-05:00"
 
 
+def test_text_that_looks_like_a_formula_stays_text_in_the_csv(client, issues):
+    Issue.objects.filter(pk=issues[0].pk).update(description='=HYPERLINK("http://x","y")')
+    rows = list(csv.DictReader(io.StringIO(_body(client.get("/open-data/issues.csv")))))
+    first = next(r for r in rows if r["id"] == str(issues[0].pk))
+    assert first["description"] == '\'=HYPERLINK("http://x","y")'
+    assert first["lat"].startswith("-26.")  # numbers are left alone
+
+
 @pytest.mark.parametrize(
     ("params", "message"),
     [
@@ -100,6 +108,8 @@ def test_instants_and_days_are_the_citys_own(client, issues, jurisdiction):
         ({"end": "yesterday"}, "end: 'yesterday' is not a date"),
         ({"start": "2026-03-02", "end": "2026-03-01"}, "the end date is before the start date"),
         ({"jurisdiction": "atlantis"}, "jurisdiction: 'atlantis' is not served here"),
+        ({"end": "9999-12-31"}, "end: '9999-12-31' is not a date"),
+        ({"start": "0001-01-01"}, "start: '0001-01-01' is not a date"),
     ],
 )
 def test_bad_parameters_get_a_clear_400(client, issues, params, message):
