@@ -154,6 +154,8 @@ GEOCODER_URL = os.environ.get("GEOCODER_URL", "https://nominatim.openstreetmap.o
 GEOCODER_TIMEOUT = float(os.environ.get("GEOCODER_TIMEOUT", "3"))
 GEOCODER_USER_AGENT = os.environ.get("GEOCODER_USER_AGENT", f"Civic Desk ({SITE_URL})")
 GEOCODER_COUNTRY_CODES = os.environ.get("GEOCODER_COUNTRY_CODES", "")  # e.g. "za"
+# Nominatim's usage policy allows one query a second; set higher for a city's own geocoder.
+GEOCODER_QUERIES_PER_SECOND = int(os.environ.get("GEOCODER_QUERIES_PER_SECOND", "1"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 

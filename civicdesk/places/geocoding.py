@@ -8,6 +8,7 @@ answers are cached for a day, as Nominatim's usage policy asks (no repeated quer
 import hashlib
 import logging
 import re
+import time
 from dataclasses import asdict, dataclass
 
 import requests
@@ -123,6 +124,18 @@ def _ask_geocoder(params: dict[str, str]) -> list[tuple[str, float, float]] | No
     return found
 
 
+def _within_rate() -> bool:
+    """Whether one more query to the geocoder fits this second's budget (Nominatim's
+    policy: one a second). Counted in the cache, so processes sharing a cache (Redis)
+    share the budget; a query over it gets the area matches only, never a wait."""
+    second = f"geocoder:second:{int(time.time())}"
+    cache.add(second, 0, timeout=2)
+    try:
+        return cache.incr(second) <= settings.GEOCODER_QUERIES_PER_SECOND
+    except ValueError:  # the key expired between add and incr: a new second began
+        return True
+
+
 def geocoder_matches(jurisdiction: Jurisdiction, text: str, limit: int) -> list[Match]:
     """The geocoder's answers for `text` that lie inside one of the jurisdiction's areas."""
     params = _geocoder_params(jurisdiction, text, limit) if settings.GEOCODER_URL else None
@@ -134,6 +147,12 @@ def geocoder_matches(jurisdiction: Jurisdiction, text: str, limit: int) -> list[
     key = f"geocoder:{digest.hexdigest()}"
     found = cache.get(key)
     if found is None:
+        if not _within_rate():
+            logger.warning(
+                "Geocoder skipped: more than %s queries this second",
+                settings.GEOCODER_QUERIES_PER_SECOND,
+            )
+            return []
         found = _ask_geocoder(params)
         if found is None:
             return []

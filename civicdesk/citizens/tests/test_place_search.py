@@ -19,6 +19,7 @@ def geocoder(settings):
     cache.clear()
     server = nominatim()
     settings.GEOCODER_URL = f"{server.url}/search"
+    settings.GEOCODER_QUERIES_PER_SECOND = 100  # tests ask faster than Nominatim allows
     yield server
     server.stop()
 

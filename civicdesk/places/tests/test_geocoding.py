@@ -22,6 +22,7 @@ def empty_cache():
 def geocoder(settings):
     server = nominatim()
     settings.GEOCODER_URL = f"{server.url}/search"
+    settings.GEOCODER_QUERIES_PER_SECOND = 100  # tests ask faster than Nominatim allows
     settings.GEOCODER_TIMEOUT = 2
     settings.GEOCODER_USER_AGENT = "Civic Desk tests (https://civicdesk.example)"
     yield server
@@ -86,6 +87,16 @@ def test_a_second_search_is_answered_from_the_cache(geocoder, wards, jurisdictio
     assert len(geocoder.requests) == 1  # the same words, spaced differently, are one query
     search(jurisdiction, "Carlton")
     assert len(geocoder.requests) == 2
+
+
+def test_queries_beyond_the_rate_are_not_sent(geocoder, wards, jurisdiction, settings, caplog):
+    settings.GEOCODER_QUERIES_PER_SECOND = 1
+    with caplog.at_level(logging.WARNING, logger="civicdesk.places.geocoding"):
+        for n in range(4):
+            search(jurisdiction, f"Carlton Centre {n}")
+    # One query a second at most (two if the loop spans a second's turn).
+    assert 1 <= len(geocoder.requests) <= 2
+    assert "Geocoder skipped: more than 1 queries this second" in caplog.text
 
 
 @pytest.mark.parametrize("failure", ["down", "error", "slow"])
