@@ -200,7 +200,9 @@ def _resume(ctx: ussd.Context, line: PhoneLine, now) -> dict | None:
     )
     if earlier is None:
         return None
-    UssdSession.objects.filter(citizen=ctx.citizen, finished_at=None).update(finished_at=now)
+    UssdSession.objects.filter(citizen=ctx.citizen, line=line, finished_at=None).update(
+        finished_at=now
+    )
     return earlier.state if ussd.resumable(earlier.state) else None
 
 

@@ -9,6 +9,7 @@ import logging
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from civicdesk.phonelines.services import (
@@ -48,6 +49,7 @@ def _bad(exc: BadCallback) -> HttpResponse:
 
 
 @csrf_exempt
+@sensitive_post_parameters("phoneNumber", "text")
 @require_POST
 def ussd(request: HttpRequest, token: str) -> HttpResponse:
     """Africa's Talking's USSD callback: answers "CON …" or "END …" as text/plain."""
@@ -62,6 +64,7 @@ def ussd(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @csrf_exempt
+@sensitive_post_parameters("from", "text")
 @require_POST
 def sms(request: HttpRequest, token: str) -> HttpResponse:
     """Africa's Talking's incoming-message callback; the reply goes out by the outbox."""

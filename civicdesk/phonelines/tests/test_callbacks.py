@@ -82,3 +82,14 @@ def test_an_allow_list_keeps_out_other_addresses(client, lines, settings, kind):
     assert nothing_changed()
     response = client.post(f"/phone/{kind}/{TOKEN}/", form, REMOTE_ADDR="52.48.80.17")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("kind", "hidden"), [("ussd", ("phoneNumber", "text")), ("sms", ("from", "text"))]
+)
+def test_error_reports_leave_out_the_callers_number_and_words(rf, lines, kind, hidden):
+    from civicdesk.phonelines import views
+
+    request = rf.post(f"/phone/{kind}/{TOKEN}/", {})
+    getattr(views, kind)(request, TOKEN)
+    assert request.sensitive_post_parameters == hidden
