@@ -14,7 +14,7 @@ from civicdesk.assets.models import Asset
 from civicdesk.catalogue.models import IssueType
 from civicdesk.issues.models import OPEN_STATUSES, Issue
 from civicdesk.issues.reference import reference as reference_data
-from civicdesk.places.distance import box_around, distance_metres
+from civicdesk.places.distance import box_around, distance_metres, squared_distance
 from civicdesk.places.models import Jurisdiction
 
 NEAR_LIMIT = 20
@@ -49,7 +49,9 @@ def nearest_assets(
         candidates = Asset.objects.filter(kind=kind, active=True, **box_around(lat, lon, radius))
         if jurisdiction is not None:
             candidates = candidates.filter(jurisdiction=jurisdiction)
-        rows = list(candidates.select_related("jurisdiction")[:NEAR_CANDIDATES])
+        # Nearest first, so that a crowded box's first rows are the ones that count.
+        nearest = candidates.order_by(squared_distance(lat, lon), "reference")
+        rows = list(nearest.select_related("jurisdiction")[:NEAR_CANDIDATES])
         found = []
         for asset in rows:
             metres = distance_metres(lat, lon, asset.lat, asset.lon)

@@ -5,23 +5,15 @@ At a city's scale the earth is flat enough: a bounding box narrows the rows by t
 
 import math
 
-from django.db.models import Avg, ExpressionWrapper, F, FloatField, Q, QuerySet, Value
+from django.db.models import Avg, Q, QuerySet
 
 from civicdesk.issues.models import Issue
-from civicdesk.places.distance import METRES_PER_DEGREE, box_around
+from civicdesk.places.distance import METRES_PER_DEGREE, box_around, squared_distance
 
 
 def box(lat: float, lon: float, metres: float, prefix: str = "") -> Q:
     """Points within `metres` of (lat, lon) on both axes (a square around the circle)."""
     return Q(**box_around(lat, lon, metres, prefix))
-
-
-def squared_distance(lat: float, lon: float, lat_field: str = "lat", lon_field: str = "lon"):
-    """An expression ordering rows by distance from (lat, lon), in squared degrees."""
-    shrink = math.cos(math.radians(lat)) ** 2
-    dlat = F(lat_field) - Value(lat)
-    dlon = F(lon_field) - Value(lon)
-    return ExpressionWrapper(dlat * dlat + Value(shrink) * dlon * dlon, output_field=FloatField())
 
 
 def metres(squared: float | None) -> int | None:

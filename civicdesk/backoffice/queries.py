@@ -24,10 +24,11 @@ from django.utils import timezone
 from civicdesk.activities.models import Activity, ActivityIssue
 from civicdesk.activities.services import UNFINISHED
 from civicdesk.backoffice.models import FollowUp
-from civicdesk.backoffice.nearby import centre_of, near, squared_distance
+from civicdesk.backoffice.nearby import centre_of, near
 from civicdesk.forwarding.models import Forwarding
 from civicdesk.issues.models import OPEN_STATUSES, Issue
 from civicdesk.issues.sla_state import with_sla_state
+from civicdesk.places.distance import squared_distance
 from civicdesk.sla.deadlines import SlaState
 from civicdesk.units.models import BusinessUnit, Programme
 

@@ -3,6 +3,8 @@ an index on (lat, lon) can read, then the exact distance of the few rows inside 
 
 import math
 
+from django.db.models import ExpressionWrapper, F, FloatField, Value
+
 EARTH_RADIUS_METRES = 6_371_000
 METRES_PER_DEGREE = 111_320
 
@@ -27,3 +29,11 @@ def box_around(
         f"{prefix}lat__range": (lat - dlat, lat + dlat),
         f"{prefix}lon__range": (lon - dlon, lon + dlon),
     }
+
+
+def squared_distance(lat: float, lon: float, lat_field: str = "lat", lon_field: str = "lon"):
+    """An expression ordering rows by distance from (lat, lon), in squared degrees."""
+    shrink = math.cos(math.radians(lat)) ** 2
+    dlat = F(lat_field) - Value(lat)
+    dlon = F(lon_field) - Value(lon)
+    return ExpressionWrapper(dlat * dlat + Value(shrink) * dlon * dlon, output_field=FloatField())

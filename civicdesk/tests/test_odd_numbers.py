@@ -19,7 +19,7 @@ def issue(wards, electricity, reporter):
 @pytest.mark.parametrize("value", [SUPERSCRIPT, HUGE])
 def test_public_pages(client, issue, value):
     assert client.get("/map/data.json", {"bbox": "-27,27,-26,29", "zoom": value}).status_code < 500
-    assert client.get("/live/issues/%s/events/" % issue.pk, {"after": value}).status_code < 500
+    assert client.get(f"/live/issues/{issue.pk}/events/", {"after": value}).status_code < 500
     assert client.get(f"/open311/v2/requests/{value}.json").status_code in (400, 404)
     answer = client.get("/open311/v2/requests.json", {"service_request_id": value})
     assert answer.status_code in (200, 400, 404)
