@@ -12,6 +12,7 @@ leaves them alone); the source's due date is the resolution deadline, and whethe
 resolution met it is judged here, as the SLA report reads it."""
 
 import csv
+import os
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -299,6 +300,15 @@ def import_requests(
     return result
 
 
+def _private_file(path: Path) -> TextIO:
+    """The rejects file, readable by its owner only: it copies whole source rows (so that
+    they can be fixed and imported again), and a city's export may hold reporters'
+    contacts."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)
+    return open(descriptor, "w", newline="")
+
+
 def import_file(
     path: Path,
     mapping: Mapping,
@@ -314,7 +324,7 @@ def import_file(
             source = files.enter_context(open(path, newline="", encoding="utf-8-sig"))
         except OSError as exc:
             raise ValidationError(f"{path}: cannot be read ({exc.strerror})") from exc
-        out = files.enter_context(open(rejects_path, "w", newline="")) if rejects_path else None
+        out = files.enter_context(_private_file(rejects_path)) if rejects_path else None
         return import_requests(
             source,
             mapping,

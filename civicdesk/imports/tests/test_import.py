@@ -347,3 +347,5 @@ def test_a_file_that_cannot_be_read_on_keeps_what_came_before(
         assert [row[:2] for row in csv.reader(handle)][1:] == [
             ["2", "status 'Parked' is not in the mapping's [statuses]"]
         ]
+    # It copies source rows, which may hold reporters' contacts: its owner's eyes only.
+    assert (tmp_path / "rejects.csv").stat().st_mode & 0o777 == 0o600
