@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "civicdesk.phonelines",
     "civicdesk.imports",
     "civicdesk.opendata",
+    "civicdesk.throttling",
+    "civicdesk.moderation",
 ]
 
 MIDDLEWARE = [
@@ -236,3 +238,60 @@ PHONELINES_RESUME_MINUTES = float(os.environ.get("PHONELINES_RESUME_MINUTES", "5
 PHONELINES_USSD_SESSIONS_PER_HOUR = int(os.environ.get("PHONELINES_USSD_SESSIONS_PER_HOUR", "20"))
 PHONELINES_SMS_PER_HOUR = int(os.environ.get("PHONELINES_SMS_PER_HOUR", "20"))
 PHONELINES_REPORTS_PER_DAY = int(os.environ.get("PHONELINES_REPORTS_PER_DAY", "10"))
+
+# The shared cache: rate-limit counters (civicdesk.throttling) and cached answers. Redis
+# when REDIS_URL is set; otherwise a table in the database (`createcachetable`, run by
+# ./civic and by the tests' database set-up), the one store that the web server and the
+# worker of the embedded default already share (docs/decisions.md).
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "civicdesk",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "civicdesk_cache",
+            # Culling at the default 300 entries would forget rate-limit counters under attack.
+            "OPTIONS": {"MAX_ENTRIES": 200_000},
+        }
+    }
+
+# Rate limits (civicdesk.throttling), answered with a 429 and Retry-After. Each is a rate
+# "count/period", period s, m, h or d with an optional multiplier ("5/15m"); empty turns it
+# off. Scopes: the client's IP address, its account (a signed-in user, or the e-mail or
+# phone a signed-out citizen gives; for sign-ins the account asked for) and its API key (an
+# Open311 application key or an /api/v1 bearer token: an app speaks for many citizens).
+# Reports and pushes count when made (a refused or invalid request does not count); only
+# FAILED sign-ins count, so signing in often never locks anyone out; every sign-in link
+# asked for counts (each sends an e-mail). Phone lines have their own limits (PHONELINES_*).
+RATE_LIMITS = {
+    "report_per_account": os.environ.get("RATE_LIMIT_REPORTS_PER_ACCOUNT", "10/h"),
+    "report_per_ip": os.environ.get("RATE_LIMIT_REPORTS_PER_IP", "30/h"),
+    "report_per_key": os.environ.get("RATE_LIMIT_REPORTS_PER_KEY", "600/h"),
+    "push_per_account": os.environ.get("RATE_LIMIT_PUSHES_PER_ACCOUNT", "30/h"),
+    "push_per_ip": os.environ.get("RATE_LIMIT_PUSHES_PER_IP", "100/h"),
+    "push_per_key": os.environ.get("RATE_LIMIT_PUSHES_PER_KEY", "1000/h"),
+    "sign_in_per_account": os.environ.get("RATE_LIMIT_FAILED_SIGN_INS_PER_ACCOUNT", "5/15m"),
+    "sign_in_per_ip": os.environ.get("RATE_LIMIT_FAILED_SIGN_INS_PER_IP", "20/15m"),
+    "sign_in_link_per_account": os.environ.get("RATE_LIMIT_SIGN_IN_LINKS_PER_EMAIL", "3/h"),
+    "sign_in_link_per_ip": os.environ.get("RATE_LIMIT_SIGN_IN_LINKS_PER_IP", "20/h"),
+}
+# Behind a reverse proxy every client has the proxy's address: name the META entry that
+# holds the client's (e.g. HTTP_X_REAL_IP; the proxy must overwrite it, never pass it on).
+RATE_LIMIT_IP_HEADER = os.environ.get("RATE_LIMIT_IP_HEADER", "")
+# An unreachable cache lets requests through rather than refusing every citizen.
+RATELIMIT_FAIL_OPEN = True
+
+# Photos (civicdesk.issues.photos): JPEG, PNG or WebP, at most this many bytes and pixels
+# (both sides and in all: a small file declaring a huge image is refused before decoding).
+# They are stored turned upright, at most PHOTO_STORED_EDGE pixels, without metadata except
+# the GPS position when the citizen chose to share it.
+PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", str(10 * 1024 * 1024)))
+PHOTO_MAX_PIXELS = int(os.environ.get("PHOTO_MAX_PIXELS", "50000000"))
+PHOTO_MAX_SIDE = int(os.environ.get("PHOTO_MAX_SIDE", "12000"))
+PHOTO_STORED_EDGE = int(os.environ.get("PHOTO_STORED_EDGE", "1600"))

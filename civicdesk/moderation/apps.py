@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ModerationConfig(AppConfig):
+    """Staff hiding photos and redacting citizens' text; the originals kept for audit."""
+
+    name = "civicdesk.moderation"
