@@ -8,4 +8,4 @@ class BackofficeConfig(AppConfig):
     name = "civicdesk.backoffice"
 
     def ready(self) -> None:
-        from civicdesk.backoffice import api  # noqa: F401  registers operations on civicdesk.api
+        from civicdesk.backoffice import api, api_contacts  # noqa: F401  register operations

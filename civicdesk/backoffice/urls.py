@@ -30,6 +30,7 @@ urlpatterns = [
     path("programmes/<int:programme_id>/", inbox.programme_inbox, name="programme-inbox"),
     path("issues/<int:issue_id>/", issues.issue_page, name="issue"),
     path("issues/<int:issue_id>/merge/", issues.merge_page, name="merge"),
+    path("issues/<int:issue_id>/contacts/", issues.issue_contacts, name="issue-contacts"),
     path("activities/", activities.activity_list, name="activities"),
     path("activities/new/", activities.activity_new, name="activity-new"),
     path("activities/<int:activity_id>/", activities.activity_page, name="activity"),

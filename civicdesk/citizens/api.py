@@ -25,6 +25,7 @@ from civicdesk.citizens.services.following import (
     issues_of,
     unfollow,
 )
+from civicdesk.citizens.services.personal_data import export_personal_data
 from civicdesk.following.api_reports import report_once
 from civicdesk.issues import reference
 from civicdesk.issues.models import Issue
@@ -370,3 +371,17 @@ def timeline(request: HttpRequest, issue_id: int, page: Query[Page]):
         for e in entries
     ]
     return {"issue": issue.pk, "count": count, "items": items}
+
+
+@api.get(
+    "/me/data",
+    auth=token_or_session,
+    response=dict[str, Any],
+    tags=TAGS,
+    summary="Everything held about me (POPIA)",
+)
+def my_data(request: HttpRequest):
+    """The caller's contact details, account, alert choices and alerts sent, browsers,
+    issues reported (with photos), pushes, follows, feedback and phone-line sessions and
+    messages: the same document as the account page's download."""
+    return export_personal_data(_citizen(request))

@@ -27,6 +27,7 @@ urlpatterns = [
     path("account/sign-up/", account.sign_up, name="sign-up"),
     path("account/sign-out/", account.sign_out, name="sign-out"),
     path("account/delete/", account.delete_account, name="account-delete"),
+    path("account/data.json", account.account_data, name="account-data"),
     path("my/issues/", account.my_issues, name="my-issues"),
     path("my/issues/<int:issue_id>/alerts/", account.issue_alerts, name="my-issue-alerts"),
     path("manifest.webmanifest", pwa.manifest, name="manifest"),

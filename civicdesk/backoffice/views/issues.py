@@ -9,12 +9,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from civicdesk import timekeeping
 from civicdesk.accounts.models import AlertChannel
 from civicdesk.activities.models import Activity
 from civicdesk.activities.services import link_issues
 from civicdesk.alerts.services import alert_channel_for
+from civicdesk.backoffice.contacts import Interface, reveal_issue_contacts
 from civicdesk.backoffice.forms import (
     EscalateForm,
     FollowUpForm,
@@ -159,6 +162,17 @@ def _context(issue: Issue, page_forms: dict, action: str) -> dict:
         if issue.reporter
         else "",
     }
+
+
+@never_cache
+@require_POST
+@staff_view
+def issue_contacts(request: HttpRequest, issue_id: int) -> HttpResponse:
+    """The contacts of the issue's citizens, on request (a POST, so no link or prefetch
+    reveals them unasked), logged as a look by this user."""
+    issue = issue_in_scope(request, issue_id, ISSUE_DETAIL)
+    contacts = reveal_issue_contacts(request.user, issue, Interface.STAFF_PAGE)
+    return render(request, "backoffice/issue_contacts.html", {"issue": issue, "contacts": contacts})
 
 
 @staff_view

@@ -13,9 +13,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from civicdesk import timekeeping
 from civicdesk.accounts.models import AlertChannel, Citizen, User
-from civicdesk.alerts.models import Alert, IssueAlertChoice, Preference, PushSubscription
+from civicdesk.citizens.services.personal_data import erase_citizen
 
 SIGN_IN_SALT = "civicdesk.citizens.sign-in-link"
 SIGN_IN_LINK_MAX_AGE = 15 * 60
@@ -161,22 +160,11 @@ def set_alert_channel(citizen: Citizen, channel: str, phone: str = "") -> Citize
 
 @transaction.atomic
 def delete_account(user: User) -> None:
-    """Erase a citizen's account: their issues and pushes stay (without a name), their
-    personal data goes: contact details, browsers, alert choices, pending alerts, and the
-    user itself."""
+    """Erase a citizen's account: their issues and pushes stay (without a name), every
+    personal field goes (citizens.services.personal_data), and the user itself."""
     if user.is_staff or user.is_superuser:
         raise ValidationError(_("Staff accounts are closed by an administrator."))
-    citizen = Citizen.objects.select_for_update().filter(user=user).first()
+    citizen = Citizen.objects.filter(user=user).first()
     if citizen is not None:
-        citizen.name = citizen.email = citizen.phone = ""
-        citizen.alert_channel = AlertChannel.NONE
-        citizen.erased_at = timekeeping.now()
-        citizen.user = None
-        citizen.save(update_fields=["name", "email", "phone", "alert_channel", "erased_at", "user"])
-        PushSubscription.objects.filter(citizen=citizen).delete()
-        Preference.objects.filter(citizen=citizen).delete()
-        IssueAlertChoice.objects.filter(citizen=citizen).delete()
-        Alert.objects.filter(citizen=citizen, state=Alert.State.PENDING).update(
-            state=Alert.State.CANCELLED, last_error="account deleted"
-        )
-    user.delete()
+        erase_citizen(citizen)
+    User.objects.filter(pk=user.pk).delete()

@@ -6,12 +6,13 @@ from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from civicdesk.accounts.models import AlertChannel, Citizen
 from civicdesk.citizens.forms_account import (
@@ -22,7 +23,7 @@ from civicdesk.citizens.forms_account import (
     SignInLinkForm,
     SignUpForm,
 )
-from civicdesk.citizens.services import account, following
+from civicdesk.citizens.services import account, following, personal_data
 from civicdesk.citizens.views import labels
 from civicdesk.issues.models import Issue
 from civicdesk.issues.sla_state import with_sla_state
@@ -149,6 +150,17 @@ def account_page(request: HttpRequest) -> HttpResponse:
         {"form": form, "citizen": citizen},
         status=400 if form.errors else 200,
     )
+
+
+@never_cache
+@signed_in_only
+@require_GET
+def account_data(request: HttpRequest) -> HttpResponse:
+    """POPIA: everything held about the signed-in citizen, as a JSON download."""
+    document = personal_data.export_personal_data(account.ensure_citizen(request.user))
+    response = JsonResponse(document, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Content-Disposition"] = 'attachment; filename="civic-desk-my-data.json"'
+    return response
 
 
 @signed_in_only
