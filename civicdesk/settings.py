@@ -30,7 +30,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "civicdesk.twofactor.admin_apps.TwoFactorAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -40,6 +40,11 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_rq",
     "ninja",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "civicdesk.twofactor",
     "civicdesk.accounts",
     "civicdesk.places",
     "civicdesk.catalogue",
@@ -68,11 +73,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -101,9 +108,21 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{VAR_DIR / 'civicdesk.sqlite3'}", conn_max_age=60
+        default=f"sqlite:///{VAR_DIR / 'civicdesk.sqlite3'}",
+        conn_max_age=60,
+        # A persistent connection is checked before each request reuses it, so that after a
+        # database restart the next request opens a new one instead of failing.
+        conn_health_checks=True,
     )
 }
+# Reports (the SLA report, transparency figures, open data) read from this database when
+# set: a streaming replica of the default one (civicdesk.replicas). Tests use the default.
+REPORTS_DATABASE_URL = os.environ.get("REPORTS_DATABASE_URL", "")
+if REPORTS_DATABASE_URL:
+    DATABASES["reports"] = dj_database_url.parse(
+        REPORTS_DATABASE_URL, conn_max_age=60, conn_health_checks=True
+    )
+    DATABASES["reports"]["TEST"] = {"MIRROR": "default"}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the worker and the web process share the file without "database is locked".
     DATABASES["default"]["OPTIONS"] = {

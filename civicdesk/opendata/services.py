@@ -3,7 +3,8 @@
 The fields are those public pages and Open311 GET show: never the reporter, pushers,
 contact details, internal notes, rejection reasons or staff. Rows come from the database
 a chunk at a time (a server-side cursor on PostgreSQL), so memory stays bounded
-whatever the number of issues."""
+whatever the number of issues. They are read from the replica for reports when one is
+configured (civicdesk.replicas)."""
 
 import csv
 import json
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicdesk.issues.models import Issue
 from civicdesk.places.models import Jurisdiction
+from civicdesk.replicas import reports_database
 
 CHUNK = 2000
 
@@ -219,11 +221,12 @@ def select(params: dict[str, str]) -> QuerySet:
     start, end = _day(params.get("start", ""), "start"), _day(params.get("end", ""), "end")
     if start and end and end < start:
         raise BadRequest(gettext("end: the end date is before the start date"))
-    issues = Issue.objects.all()
+    using = reports_database()
+    issues = Issue.objects.using(using)
     zone = timezone.get_current_timezone()
     slug = params.get("jurisdiction", "")
     if slug:
-        found = Jurisdiction.objects.filter(slug=slug).first()
+        found = Jurisdiction.objects.using(using).filter(slug=slug).first()
         if found is None:
             raise BadRequest(
                 gettext("jurisdiction: %(slug)s is not served here") % {"slug": repr(slug[:60])}

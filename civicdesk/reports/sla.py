@@ -5,7 +5,8 @@ The Django ORM builds one row per issue (its group keys and per-issue flags, sco
 filtered by the caller's queryset); plain SQL aggregates those rows by group. Working
 times come from the durations measured when each clock stopped (`working_time`). Medians
 and 90th percentiles are `percentile_cont` on PostgreSQL; elsewhere (SQLite) the same
-interpolation from window functions, which also runs on PostgreSQL so tests can compare."""
+interpolation from window functions, which also runs on PostgreSQL so tests can compare.
+The report reads from the replica for reports when one is configured (civicdesk.replicas)."""
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -15,7 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection, transaction
+from django.db import connections, transaction
 from django.db.backends.utils import CursorWrapper
 from django.db.models import (
     Case,
@@ -43,6 +44,7 @@ from civicdesk.issues.models import (
     Status,
 )
 from civicdesk.places.models import Area
+from civicdesk.replicas import reports_database
 from civicdesk.units.models import BusinessUnit, Programme
 
 
@@ -150,9 +152,9 @@ def month_starts(start: datetime, end: datetime) -> list[datetime]:
         month += 1
 
 
-def _key(dimension: Dimension, months: list[datetime]) -> Any:
+def _key(dimension: Dimension, months: list[datetime], vendor: str) -> Any:
     if dimension == Dimension.MONTH:
-        if connection.vendor == "postgresql":
+        if vendor == "postgresql":
             # The month's number among the period's months: a binary search per row,
             # where converting every instant to local time cost a third of the report.
             column = f'"{Issue._meta.db_table}"."submitted_at"'
@@ -211,7 +213,8 @@ def issue_rows(
             & (Q(resolution_due__lt=judged_at, resolved_at__isnull=True) | awaiting_response)
         ),
     }
-    keys = {f"g{n}": _key(d, months or []) for n, d in enumerate(dimensions)}
+    vendor = connections[issues.db].vendor
+    keys = {f"g{n}": _key(d, months or [], vendor) for n, d in enumerate(dimensions)}
     rows = issues.order_by().annotate(**keys, **columns).values(*keys, *columns)
     if Dimension.PROGRAMME in dimensions:
         # An issue linked to two activities of one programme counts once for it.
@@ -336,13 +339,14 @@ POSTGRES_SETTINGS = "SET LOCAL enable_sort = off; SET LOCAL work_mem = '32MB'; S
 
 
 @contextmanager
-def _tuned() -> Iterator[CursorWrapper]:
+def _tuned(using: str) -> Iterator[CursorWrapper]:
     """A cursor in a transaction with the report's planner settings (PostgreSQL)."""
+    connection = connections[using]
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             yield cursor
         return
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(using=using), connection.cursor() as cursor:
         cursor.execute(POSTGRES_SETTINGS)
         yield cursor
 
@@ -363,16 +367,19 @@ def sla_report(
     if len(dimensions) > MAX_DIMENSIONS or len(set(dimensions)) != len(dimensions):
         raise ValueError(f"group by at most {MAX_DIMENSIONS} different dimensions")
     now = now or timekeeping.now()
-    method = method or ("percentile_cont" if connection.vendor == "postgresql" else "window")
-    scoped = issues.filter(submitted_at__gte=start, submitted_at__lt=end)
+    using = reports_database()
+    vendor = connections[using].vendor
+    method = method or ("percentile_cont" if vendor == "postgresql" else "window")
+    scoped = issues.using(using).filter(submitted_at__gte=start, submitted_at__lt=end)
     months = month_starts(start, end)
     try:
-        inner, params = issue_rows(scoped, dimensions, now, months).query.sql_with_params()
+        query = issue_rows(scoped, dimensions, now, months).query
+        inner, params = query.get_compiler(using=using).as_sql()
     except EmptyResultSet:  # e.g. a user who may see no issue
         return []
     width = len(dimensions)
     rows: dict[tuple[Any, ...], ReportRow] = {}
-    with _tuned() as cursor:
+    with _tuned(using) as cursor:
         cursor.execute(_counts_sql(inner, dimensions, method == "percentile_cont"), params)
         names = [c[0] for c in cursor.description]
         for record in cursor.fetchall():
@@ -401,11 +408,11 @@ def sla_report(
                 }
                 setattr(rows[keys], f"{clock}_time", Durations(int(n), **found))
     result = list(rows.values())
-    _label(result, dimensions)
+    _label(result, dimensions, using)
     return sorted(result, key=lambda r: _sort_key(dimensions, r))
 
 
-def _label(rows: list[ReportRow], dimensions: Sequence[Dimension]) -> None:
+def _label(rows: list[ReportRow], dimensions: Sequence[Dimension], using: str) -> None:
     """Names for the group keys: one query per grouping by a model."""
     names: list[dict[Any, str]] = []
     for n, dimension in enumerate(dimensions):
@@ -419,7 +426,7 @@ def _label(rows: list[ReportRow], dimensions: Sequence[Dimension]) -> None:
             Dimension.AREA: Area,
             Dimension.PROGRAMME: Programme,
         }[dimension]
-        found = model.objects.filter(pk__in=ids)
+        found = model.objects.using(using).filter(pk__in=ids)
         if dimension == Dimension.PROGRAMME:
             found = found.select_related("unit")
         names.append({obj.pk: str(obj) for obj in found})
