@@ -84,6 +84,7 @@
   // Live: new issues arriving in this unit; changes to the rows shown.
   const banner = document.getElementById("live-banner");
   const status = document.getElementById("live-status");
+  banner.querySelector("[data-reload]").addEventListener("click", () => location.reload());
   if (root.dataset.live && window.EventSource) {
     const source = new EventSource(root.dataset.live);
     const arrived = new Set();
