@@ -146,6 +146,59 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2 hashes new and changed passwords; older hashes still verify and are re-hashed
+# with Argon2 at the user's next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# Staff two-factor sign-in (civicdesk.twofactor; TOTP apps and backup codes): users with a
+# device give a code after the password at /staff/sign-in/ and /admin/. When required (the
+# default in production), staff without a device must set one up at /staff/two-factor/
+# before any other back-office page.
+STAFF_REQUIRE_TWO_FACTOR = env_bool("STAFF_REQUIRE_TWO_FACTOR", not DEBUG)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Civic Desk")
+
+# Cookies and headers. Sessions are HttpOnly; the CSRF cookie is not, because the offline
+# outbox (citizens/outbox.js) reads it, as Django's docs allow (HttpOnly would add nothing).
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Other sites (the map tile server among them: OpenStreetMap's policy wants a Referer) see
+# the site's origin only, never a page's path.
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+if not DEBUG:
+    # Production is served over HTTPS behind a reverse proxy (docs/deploy.md).
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Load balancers probe the web processes directly, over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^health/"]
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    # Preloading is a promise to browsers' built-in lists that is slow to undo: opt in.
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    # The header the proxy sets to the scheme the client used; the proxy must overwrite
+    # it on every request. Empty when Django terminates TLS itself.
+    _proxy_ssl_header = os.environ.get("SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto")
+    if _proxy_ssl_header:
+        SECURE_PROXY_SSL_HEADER = (
+            "HTTP_" + _proxy_ssl_header.upper().replace("-", "_"),
+            "https",
+        )
+    # `check --deploy` warns about HSTS choices left off on purpose (docs/decisions.md).
+    SILENCED_SYSTEM_CHECKS = [
+        check
+        for check, chosen in (
+            ("security.W021", SECURE_HSTS_PRELOAD),
+            ("security.W005", SECURE_HSTS_INCLUDE_SUBDOMAINS),
+        )
+        if not chosen
+    ]
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("zu", "isiZulu"), ("af", "Afrikaans")]
