@@ -12,7 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.security import HttpBearer, django_auth
+from ninja.openapi.schema import OpenAPISchema
+from ninja.security import HttpBearer, SessionAuth
 
 from civicdesk.accounts.models import User
 from civicdesk.accounts.services import authenticate_token
@@ -26,11 +27,86 @@ class BearerToken(HttpBearer):
         return user
 
 
+class BrowserSession(SessionAuth):
+    """The signed-in browser session, with Django's CSRF check when the session cookie is
+    sent; a request without it has no session to forge, and gets the 401 of no credentials
+    rather than a CSRF failure."""
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if self.param_name not in request.COOKIES:
+            return None
+        return super()._get_key(request)
+
+
 bearer = BearerToken()
 # Token or signed-in browser session; session requests need Django's CSRF token.
-token_or_session = [bearer, django_auth]
+token_or_session = [bearer, BrowserSession()]
 
-api = NinjaAPI(
+MALFORMED = {
+    "type": "object",
+    "description": "Input that does not fit the operation's parameters or body",
+    "properties": {
+        "detail": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "type": {"type": "string"},
+                    "loc": {
+                        "type": "array",
+                        "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]},
+                    },
+                    "msg": {"type": "string"},
+                },
+                "required": ["type", "loc", "msg"],
+            },
+        }
+    },
+    "required": ["detail"],
+}
+DETAIL = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+UNSAFE_METHODS = {"post", "put", "patch", "delete"}
+
+
+def _json(description: str, schema: dict) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+class CivicDeskAPI(NinjaAPI):
+    """django-ninja leaves out of the OpenAPI document the answers it gives before an
+    operation runs: 401 without valid credentials, 403 for a session request without its
+    CSRF token, 422 for malformed parameters or bodies. They are added here, unless the
+    operation documents them itself."""
+
+    def get_openapi_schema(self, **kwargs) -> OpenAPISchema:
+        schema = super().get_openapi_schema(**kwargs)
+        schema["components"].setdefault("schemas", {})["Malformed"] = MALFORMED
+        for operations in schema["paths"].values():
+            for method, operation in operations.items():
+                _document_framework_answers(method, operation)
+        return schema
+
+
+def _document_framework_answers(method: str, operation: dict) -> None:
+    responses = operation["responses"]
+    documented = {str(code) for code in responses}
+    answers = {}
+    if operation.get("security"):
+        answers[401] = _json("No valid credentials", DETAIL)
+        if method in UNSAFE_METHODS:
+            answers[403] = _json("Not allowed, or a session request without CSRF token", DETAIL)
+    if operation.get("parameters") or operation.get("requestBody"):
+        answers[422] = _json("Malformed input", {"$ref": "#/components/schemas/Malformed"})
+    for code, answer in answers.items():
+        if str(code) not in documented:
+            responses[code] = answer
+
+
+api = CivicDeskAPI(
     title="Civic Desk API",
     version="1",
     description="Report and follow issues (citizens); run the response (staff).",

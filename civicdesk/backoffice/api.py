@@ -195,9 +195,10 @@ def _visible_units(scope: Scope) -> QuerySet[BusinessUnit]:
     )
 
 
-def _issues(user: User) -> QuerySet[Issue]:
+def _issues(user: User, *, everywhere: bool = False) -> QuerySet[Issue]:
+    issues = Issue.objects.all() if everywhere else visible_issues(user)
     return (
-        with_sla_state(visible_issues(user))
+        with_sla_state(issues)
         .select_related("issue_type", "unit", "area")
         .prefetch_related(Prefetch("activity_links", ActivityIssue.objects.only("activity_id")))
     )
@@ -364,7 +365,9 @@ def reroute_issue(request: HttpRequest, issue_id: int, payload: RerouteIn):
         reason=payload.reason,
         provider_reference=payload.provider_reference,
     )
-    return _fresh(request, issue_id)
+    # Sent to another unit, the issue may have left the caller's scope: the answer still
+    # shows where it went.
+    return _issue_out(_issues(request.user, everywhere=True).get(pk=issue_id))
 
 
 @api.post(

@@ -179,6 +179,14 @@ def test_dispatch_reroutes_to_a_unit_or_provider_with_its_reference(
     assert Issue.objects.get(pk=outages[1].pk).unit.name == "Electricity"
 
 
+def test_unit_staff_rerouting_away_see_where_the_issue_went(as_staff, outages, roads):
+    # The issue leaves the caller's scope as it is sent: the answer was a 500 (found by fuzzing).
+    response = as_staff.post(f"/issues/{outages[0].pk}/reroute", {"unit": roads.pk})
+    assert response.status_code == 200, response.content
+    assert response.json()["unit"] == {"id": roads.pk, "name": "Roads"}
+    assert as_staff.post(f"/issues/{outages[0].pk}/acknowledge", {}).status_code == 403
+
+
 def test_rejecting_needs_a_reason_the_citizen_can_read(as_staff, outages):
     issue = outages[0]
     assert as_staff.post(f"/issues/{issue.pk}/reject", {}).status_code == 422
