@@ -1,6 +1,7 @@
 """Shared fixtures: a small jurisdiction with real Johannesburg wards, units, service
 levels on both calendar kinds, staff roles and citizens."""
 
+import uuid
 from datetime import time, timedelta
 from pathlib import Path
 
@@ -48,6 +49,15 @@ def report_outage(jurisdiction: Jurisdiction, reporter=None, **overrides) -> Iss
 def fast_passwords(settings) -> None:
     """Tests create users by the dozen; real password hashing would dominate their time."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def generous_rate_limits(settings) -> None:
+    """Tests report and sign in far more often than a citizen: each test has its own rate
+    counters (a fresh key prefix in the shared cache) and limits no ordinary test reaches.
+    Tests of the limits themselves set tight ones."""
+    settings.RATE_LIMITS = {name: "10000/h" for name in settings.RATE_LIMITS}
+    settings.RATELIMIT_CACHE_PREFIX = f"rl:{uuid.uuid4().hex}:"
 
 
 @pytest.fixture(autouse=True)

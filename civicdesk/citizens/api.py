@@ -32,6 +32,7 @@ from civicdesk.issues.models import Issue
 from civicdesk.issues.services import Contact, citizen_for, give_feedback, push, unpush
 from civicdesk.issues.sla_state import with_sla_state
 from civicdesk.places.models import Jurisdiction
+from civicdesk.throttling import limits
 
 TAGS = ["citizens"]
 
@@ -156,6 +157,13 @@ def _citizen(request: HttpRequest) -> Citizen:
     return citizen_for(Contact(user=request.auth))
 
 
+def _limit_keys(request: HttpRequest) -> dict[str, str]:
+    """The caller's counters: address, account and, for a bearer token, the token."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    key = f"token:{token.strip()}" if scheme.lower() == "bearer" and token.strip() else ""
+    return limits.client_keys(request, account=limits.user_account(request.auth), key=key)
+
+
 def _jurisdiction(slug: str | None) -> Jurisdiction:
     known = reference.jurisdictions()
     if slug is None and len(known) == 1:
@@ -187,7 +195,7 @@ def _report_out(issue: Issue) -> dict[str, Any]:
 @api.post(
     "/issues",
     auth=token_or_session,
-    response={200: ReportOut, 201: ReportOut, 400: ErrorOut},
+    response={200: ReportOut, 201: ReportOut, 400: ErrorOut, 429: ErrorOut},
     tags=TAGS,
     summary="Report an issue",
 )
@@ -198,13 +206,18 @@ def report(
 ):
     """Report an issue as the signed-in citizen. The answer carries the reference number and
     the response and resolution deadlines of the service level. Send an Idempotency-Key
-    header to make retries safe: a repeat answers 200 with the first report."""
+    header to make retries safe: a repeat answers 200 with the first report. Beyond the
+    rate limits (per address, account and token) the answer is a 429 with Retry-After."""
+    keys = _limit_keys(request)
+    limits.check(request, limits.REPORT, keys)
     jurisdiction = _jurisdiction(payload.jurisdiction)
     fields = payload.dict(exclude={"jurisdiction", "asset"})
     fields["issue_type_code"] = fields.pop("service_code")
     if asset := named_asset(jurisdiction, payload.service_code, payload.asset):
         fields["asset"] = asset
     issue, created = report_once(request.auth, jurisdiction, fields, idempotency_key)
+    if created:
+        limits.count(request, limits.REPORT, keys)
     return Status(201 if created else 200, _report_out(issue))
 
 
@@ -250,30 +263,39 @@ def _push_out(issue: Issue, pushed: bool, changed: bool) -> dict[str, Any]:
 @api.post(
     "/issues/{issue_id}/push",
     auth=token_or_session,
-    response={200: PushOut, 400: ErrorOut, 404: ErrorOut},
+    response={200: PushOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut},
     tags=TAGS,
     summary="Push (back) an issue",
 )
 def push_issue(request: HttpRequest, issue_id: int):
     """Back an open issue someone else reported; the push count rises once per citizen."""
+    keys = _limit_keys(request)
+    limits.check(request, limits.PUSH, keys)
     issue = get_object_or_404(Issue, pk=issue_id)
     citizen = _citizen(request)
     if issue.reporter_id == citizen.pk:
         raise ValidationError({"issue": "you reported this issue: you follow it already"})
     _, created = push(issue, citizen)
+    if created:
+        limits.count(request, limits.PUSH, keys)
     return _push_out(issue, True, created)
 
 
 @api.delete(
     "/issues/{issue_id}/push",
     auth=token_or_session,
-    response={200: PushOut, 400: ErrorOut, 404: ErrorOut},
+    response={200: PushOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut},
     tags=TAGS,
     summary="Withdraw a push",
 )
 def unpush_issue(request: HttpRequest, issue_id: int):
+    """Withdrawing counts with pushes: pushing on and off is refused beyond the limit."""
+    keys = _limit_keys(request)
+    limits.check(request, limits.PUSH, keys)
     issue = get_object_or_404(Issue, pk=issue_id)
     changed = unpush(issue, _citizen(request))
+    if changed:
+        limits.count(request, limits.PUSH, keys)
     return _push_out(issue, False, changed)
 
 

@@ -46,7 +46,10 @@ class PhotosField(forms.FileField):
         for photo in files:
             try:
                 check_photo(photo)
-            except ValidationError:
+            except ValidationError as exc:
+                if exc.code == "too_large":
+                    errors.extend(exc.messages)
+                    continue
                 errors.append(
                     _("%(name)s is not a JPEG, PNG or WebP photo we can read.")
                     % {"name": photo.name}
@@ -151,6 +154,14 @@ class ReportForm(PlaceForm):
         label=_("Photos"),
         required=False,
         help_text=_("Up to 5 photos. They are made smaller before they are stored."),
+    )
+    share_photo_location = forms.BooleanField(
+        label=_("Share the photos' location"),
+        required=False,
+        help_text=_(
+            "Off: where a photo was taken (its GPS position) is removed before it is published."
+            " Other details of the camera are always removed."
+        ),
     )
     description = forms.CharField(
         label=_("Describe the issue"),

@@ -21,6 +21,7 @@ from civicdesk.assets.forms import ASSET_ATTRIBUTE
 from civicdesk.assets.models import Asset
 from civicdesk.assets.services import named_asset
 from civicdesk.issues.models import Source
+from civicdesk.issues.photos import prepare_photos
 from civicdesk.issues.reference import reference
 from civicdesk.issues.services import Contact, report_issue
 from civicdesk.open311.documents import asset_attribute
@@ -174,6 +175,7 @@ def submit_request(
     data: RequestInput,
     photos: list[File] = (),
     idempotency_key: str = "",
+    share_photo_location: bool = False,
 ) -> tuple[Submission, bool]:
     """Accept a service request in one transaction; return its submission and whether it
     is new.
@@ -193,6 +195,7 @@ def submit_request(
         raise ValidationError(
             {"lat": "a location is required: lat and long, address_string or address_id"}
         )
+    prepared = prepare_photos(list(photos), share_location=share_photo_location)
     name = f"{data.first_name.strip()} {data.last_name.strip()}".strip()
     submission = Submission(
         application=application,
@@ -216,7 +219,7 @@ def submit_request(
                 description=data.description,
                 answers=_answers(jurisdiction, data),
                 reporter=Contact(name=name, email=data.email, phone=data.phone),
-                photos=list(photos),
+                photos=prepared,
                 source=Source.OPEN311,
                 attached=[submission],
                 asset=asset,

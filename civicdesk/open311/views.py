@@ -20,6 +20,8 @@ from civicdesk.open311.models import ClientApplication, Submission
 from civicdesk.open311.render import FORMATS, Open311Error, error_response, respond
 from civicdesk.open311.services import RequestInput, authenticate_application, submit_request
 from civicdesk.places.models import Jurisdiction
+from civicdesk.throttling import limits
+from civicdesk.throttling.responses import detail, with_retry_after
 
 ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
 
@@ -57,6 +59,9 @@ def open311_call(*methods: str) -> Callable:
                 return error_response(fmt, error)
             except ValidationError as exc:
                 return error_response(fmt, validation_error(exc))
+            except limits.RateLimited as exc:
+                error = Open311Error(429, detail(exc.refusal))
+                return with_retry_after(error_response(fmt, error), exc.refusal)
 
         return call
 
@@ -179,13 +184,26 @@ def request_input(data) -> RequestInput:
 
 def create_request(request: HttpRequest, fmt: str, jurisdiction: Jurisdiction) -> HttpResponse:
     application = client_of(request)
-    submission, _ = submit_request(
+    data = request_input(request.POST)
+    # Counted per address, per citizen (the contact given) and per client application.
+    keys = limits.client_keys(
+        request,
+        account=limits.contact_account(data.email, data.phone),
+        key=f"open311:{application.pk}",
+    )
+    limits.check(request, limits.REPORT, keys)
+    submission, created = submit_request(
         application=application,
         jurisdiction=jurisdiction,
-        data=request_input(request.POST),
+        data=data,
         photos=request.FILES.getlist("media"),
         idempotency_key=request.headers.get("Idempotency-Key", "").strip(),
+        # An extension: the citizen chose to publish where the photo was taken.
+        share_photo_location=params.value(request.POST, "share_photo_location").lower()
+        in ("true", "1", "yes"),
     )
+    if created:
+        limits.count(request, limits.REPORT, keys)
     issue = submission.issue
     notice = service_notice(
         issue.response_due, issue.resolution_due, ZoneInfo(jurisdiction.time_zone)

@@ -65,6 +65,17 @@ def client_keys(request: HttpRequest, account: str = "", key: str = "") -> dict[
     return {"ip": client_ip(request), "account": account, "key": key}
 
 
+def user_account(user) -> str:
+    return f"user:{user.pk}" if user is not None and user.is_authenticated else ""
+
+
+def contact_account(email: str, phone: str) -> str:
+    """A signed-out citizen's account: the e-mail, else the phone number they give."""
+    email = email.strip().lower()
+    phone = "".join(ch for ch in phone if ch in "0123456789+")
+    return f"contact:{email or phone}" if email or phone else ""
+
+
 def client_ip(request: HttpRequest) -> str:
     """The client's address; behind a proxy, settings.RATE_LIMIT_IP_HEADER names the META
     entry the proxy sets (e.g. HTTP_X_REAL_IP)."""

@@ -1,33 +1,26 @@
-"""Reporting from the web: nearby duplicates, photos made small, retries made safe."""
+"""Reporting from the web: nearby duplicates, retries made safe."""
 
-import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from PIL import Image, ImageOps
 
 from civicdesk.accounts.models import Citizen
 from civicdesk.assets.models import Asset
 from civicdesk.catalogue.models import IssueType
 from civicdesk.citizens.models import ReportKey
 from civicdesk.issues.models import OPEN_STATUSES, Issue, Source
-from civicdesk.issues.photos import check_photo
+from civicdesk.issues.photos import prepare_photos
 from civicdesk.issues.services import Contact, report_issue
 from civicdesk.places.distance import box_around, distance_metres
 from civicdesk.places.models import Jurisdiction
 
-# Longest edge of a stored photo: plenty to see a pothole, small enough for 3G.
-PHOTO_MAX_EDGE = 1600
-PHOTO_QUALITY = 80
 NEARBY_LIMIT = 5
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
@@ -59,26 +52,6 @@ def nearby_open_issues(
     return found[:NEARBY_LIMIT]
 
 
-def shrink_photo(photo: File) -> ContentFile:
-    """A checked photo as a JPEG of at most PHOTO_MAX_EDGE pixels, turned upright and
-    without its metadata (a phone's EXIF carries where and on what device it was taken)."""
-    check_photo(photo)
-    photo.seek(0)
-    with Image.open(photo) as original:
-        image = ImageOps.exif_transpose(original)
-        if image.mode != "RGB":
-            # Transparent areas of a PNG become white rather than black.
-            background = Image.new("RGB", image.size, "white")
-            rgba = image.convert("RGBA")
-            background.paste(rgba, mask=rgba.getchannel("A"))
-            image = background
-        image.thumbnail((PHOTO_MAX_EDGE, PHOTO_MAX_EDGE))
-        out = io.BytesIO()
-        image.save(out, "JPEG", quality=PHOTO_QUALITY, optimize=True)
-    stem = Path(photo.name or "photo").stem[:80] or "photo"
-    return ContentFile(out.getvalue(), name=f"{stem}.jpg")
-
-
 def check_key(key: str) -> str:
     if not KEY_PATTERN.match(key or ""):
         raise ValidationError({"idempotency_key": "16 to 64 letters, digits, - or _"})
@@ -106,21 +79,15 @@ def report_from_web(
     photos: Sequence[File] = (),
     submitted_at: datetime | None = None,
     asset: Asset | None = None,
+    share_photo_location: bool = False,
 ) -> tuple[Issue, bool]:
     """Report an issue from the web form (or its offline queue), once per key: a retry
-    with the same key answers with the first issue. Returns (issue, created)."""
+    with the same key answers with the first issue. Returns (issue, created). Photos keep
+    their GPS position only with `share_photo_location` (issues.photos)."""
     check_key(key)
     existing = ReportKey.objects.filter(key=key).select_related("issue").first()
     if existing is not None:
         return existing.issue, False
-    shrunk, photo_errors = [], []
-    for photo in photos:
-        try:
-            shrunk.append(shrink_photo(photo))
-        except ValidationError as exc:
-            photo_errors.extend(exc.messages)
-    if photo_errors:
-        raise ValidationError({"photos": photo_errors})
     fields = {
         "jurisdiction": jurisdiction,
         "issue_type_code": issue_type_code,
@@ -130,7 +97,7 @@ def report_from_web(
         "description": description,
         "answers": answers,
         "reporter": reporter,
-        "photos": shrunk,
+        "photos": prepare_photos(list(photos), share_location=share_photo_location),
         "source": Source.WEB,
         "submitted_at": submitted_at,
         "asset": asset,

@@ -27,6 +27,9 @@ from civicdesk.citizens.services import account, following, personal_data
 from civicdesk.citizens.views import labels
 from civicdesk.issues.models import Issue
 from civicdesk.issues.sla_state import with_sla_state
+from civicdesk.throttling import limits
+from civicdesk.throttling.responses import too_many_page
+from civicdesk.throttling.sign_in import count_failed_link, sign_in_throttle
 
 SIGN_IN = reverse_lazy("citizens:sign-in")
 signed_in_only = login_required(login_url=SIGN_IN)
@@ -43,6 +46,7 @@ def _next_url(request: HttpRequest) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@sign_in_throttle
 def sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -72,7 +76,13 @@ def request_sign_in_link(request: HttpRequest) -> HttpResponse:
             {"form": SignInForm(), "link_form": form, "next": _next_url(request)},
             status=400,
         )
+    keys = limits.client_keys(
+        request, account=limits.contact_account(form.cleaned_data["email"], "")
+    )
+    if refused := limits.refusal(request, limits.SIGN_IN_LINK, keys):
+        return too_many_page(request, refused)
     account.send_sign_in_link(form.cleaned_data["email"])
+    limits.count(request, limits.SIGN_IN_LINK, keys)
     # The same answer whether or not an account exists: nobody learns who has one.
     return render(request, "citizens/account/link_sent.html", {"email": form.cleaned_data["email"]})
 
@@ -82,9 +92,12 @@ def use_sign_in_link(request: HttpRequest, token: str) -> HttpResponse:
     # A GET only asks to confirm: mail scanners open links, and must not use them up.
     if request.method == "GET":
         return render(request, "citizens/account/link_confirm.html", {"token": token})
+    if refused := limits.refusal(request, limits.SIGN_IN, limits.client_keys(request)):
+        return too_many_page(request, refused)
     try:
         outcome = account.use_sign_in_link(token)
     except ValidationError as exc:
+        count_failed_link(request)
         return render(
             request,
             "citizens/account/link_confirm.html",

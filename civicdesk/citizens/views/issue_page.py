@@ -24,6 +24,8 @@ from civicdesk.issues.models import OPEN_STATUSES, Feedback, Issue, Photo, Push,
 from civicdesk.issues.services import Contact, give_feedback, push
 from civicdesk.issues.services.reporting import normalised_contact
 from civicdesk.live.feed import public_events_of_issue
+from civicdesk.throttling import limits
+from civicdesk.throttling.responses import too_many_page
 
 # The page shows the latest events of a very long timeline; the stream carries the rest.
 TIMELINE_LIMIT = 200
@@ -139,11 +141,20 @@ def push_issue(request: HttpRequest, issue_id: int) -> HttpResponse:
     issue = get_object_or_404(Issue.objects.select_related("issue_type"), pk=issue_id)
     form = ContactForm(request.POST)
     if request.user.is_authenticated or form.is_valid():
+        if request.user.is_authenticated:
+            account = limits.user_account(request.user)
+        else:
+            account = limits.contact_account(form.cleaned_data["email"], form.cleaned_data["phone"])
+        keys = limits.client_keys(request, account=account)
+        if refused := limits.refusal(request, limits.PUSH, keys):
+            return too_many_page(request, refused)
         try:
             made, created = push(issue, _contact_citizen(request, form))
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
+            if created:
+                limits.count(request, limits.PUSH, keys)
             if made is not None:
                 remember(request, made.citizen)
             if created:

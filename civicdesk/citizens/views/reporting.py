@@ -24,6 +24,8 @@ from civicdesk.issues.models import Issue
 from civicdesk.issues.reference import jurisdictions, reference
 from civicdesk.issues.services import Contact
 from civicdesk.places.models import Jurisdiction
+from civicdesk.throttling import limits
+from civicdesk.throttling.responses import detail, too_many_page, with_retry_after
 
 
 def _jurisdiction(slug: str) -> Jurisdiction:
@@ -128,6 +130,21 @@ def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
+def _report_keys(request: HttpRequest, form: ReportForm) -> dict[str, str]:
+    if request.user.is_authenticated:
+        account = limits.user_account(request.user)
+    else:
+        data = form.cleaned_data
+        account = limits.contact_account(data.get("email", ""), data.get("phone", ""))
+    return limits.client_keys(request, account=account)
+
+
+def _too_many(request: HttpRequest, refusal: limits.Refusal) -> HttpResponse:
+    if _wants_json(request):  # the offline queue keeps the report and tries again later
+        return with_retry_after(JsonResponse({"detail": detail(refusal)}, status=429), refusal)
+    return too_many_page(request, refusal)
+
+
 @require_http_methods(["GET", "POST"])
 def report_details(request: HttpRequest, city: str, code: str) -> HttpResponse:
     jurisdiction = _jurisdiction(city)
@@ -144,8 +161,11 @@ def report_details(request: HttpRequest, city: str, code: str) -> HttpResponse:
         )
         if form.is_valid():
             data = form.cleaned_data
+            keys = _report_keys(request, form)
+            if refused := limits.refusal(request, limits.REPORT, keys):
+                return _too_many(request, refused)
             try:
-                issue, _created = report_from_web(
+                issue, created = report_from_web(
                     jurisdiction=jurisdiction,
                     issue_type_code=issue_type.code,
                     key=data["key"],
@@ -157,10 +177,13 @@ def report_details(request: HttpRequest, city: str, code: str) -> HttpResponse:
                     reporter=_reporter(request, form),
                     photos=data.get("photos") or [],
                     asset=data.get("asset"),
+                    share_photo_location=data.get("share_photo_location", False),
                 )
             except ValidationError as exc:
                 form.apply_service_errors(exc)
             else:
+                if created:
+                    limits.count(request, limits.REPORT, keys)
                 remember(request, issue.reporter)
                 url = reverse("citizens:report-sent", args=[issue.pk])
                 if _wants_json(request):

@@ -29,7 +29,7 @@ from civicdesk.issues.models import (
     Source,
     Status,
 )
-from civicdesk.issues.photos import MAX_PHOTOS, check_photo
+from civicdesk.issues.photos import MAX_PHOTOS, prepare_photo
 from civicdesk.issues.reference import reference
 from civicdesk.issues.services.common import deadline_payload, lock_issue, transition_error
 from civicdesk.places.models import Jurisdiction
@@ -142,6 +142,7 @@ def report_issue(
     submitted_at: datetime | None = None,
     attached: Sequence[Model] = (),
     asset: Asset | None = None,
+    share_photo_location: bool = False,
 ) -> Issue:
     """Validate and save a report, route it, set its deadlines and alert its reporter.
 
@@ -151,15 +152,17 @@ def report_issue(
     of their own (an error rolls the caller back too). `attached` are new rows of the
     caller's that belong to the issue (each has an `issue` key): they are written with it.
     `asset` is the asset the fault is on, for a type that asks for one; a report without a
-    point is placed at it."""
+    point is placed at it. Photos are stored re-encoded without their metadata, keeping
+    their GPS position only when the citizen chose `share_photo_location`."""
     errors: dict[str, Any] = {}
+    prepared = []
     if len(photos) > MAX_PHOTOS:
         errors["photos"] = [f"at most {MAX_PHOTOS} photos"]
     else:
         photo_errors = []
         for photo in photos:
             try:
-                check_photo(photo)
+                prepared.append(prepare_photo(photo, share_location=share_photo_location))
             except ValidationError as exc:
                 photo_errors.extend(exc.messages)
         if photo_errors:
@@ -251,7 +254,7 @@ def report_issue(
             row.issue = issue
         # One statement on PostgreSQL: the issue and every row pointing to it.
         insert([issue, *events, *alerts, *attached])
-        for photo in photos:
+        for photo in prepared:
             Photo(issue=issue, uploaded_at=issue.submitted_at).image.save(
                 Path(photo.name or "photo").name, photo
             )

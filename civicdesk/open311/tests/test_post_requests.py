@@ -290,7 +290,7 @@ def test_non_image_media_is_refused(api, city, api_key, upload, message, setting
 
 def test_oversized_media_is_refused(api, city, api_key, monkeypatch, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    monkeypatch.setattr("civicdesk.issues.photos.MAX_PHOTO_BYTES", 1000)
+    settings.PHOTO_MAX_BYTES = 1000
     answer = api.post("requests.json", outage(api_key, media=photo_upload(size=(800, 800))))
     assert answer.status == 400
     assert "larger than" in answer.errors()[0][1]
