@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "civicdesk.phonelines",
     "civicdesk.imports",
     "civicdesk.opendata",
+    "civicdesk.backups",
     "civicdesk.throttling",
     "civicdesk.moderation",
 ]
