@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from civicdesk.assets.services import nearest_assets
 from civicdesk.catalogue.models import IssueType
 from civicdesk.citizens.forms import PlaceForm, ReportForm, new_key
+from civicdesk.citizens.models import ReportKey
 from civicdesk.citizens.services.account import ensure_citizen
 from civicdesk.citizens.services.reporting import nearby_open_issues, report_from_web
 from civicdesk.citizens.views import placing
@@ -162,7 +163,9 @@ def report_details(request: HttpRequest, city: str, code: str) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             keys = _report_keys(request, form)
-            if refused := limits.refusal(request, limits.REPORT, keys):
+            refused = limits.refusal(request, limits.REPORT, keys)
+            # A retry of a report already made (the offline queue) still gets its answer.
+            if refused and not ReportKey.objects.filter(key=data["key"]).exists():
                 return _too_many(request, refused)
             try:
                 issue, created = report_from_web(
