@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from civicdesk.backoffice.views import activities, dispatch, home, inbox, issues, rules
+from civicdesk.twofactor import views as twofactor
 
 app_name = "backoffice"
 
@@ -9,11 +10,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path(
         "sign-in/",
-        auth_views.LoginView.as_view(
-            template_name="backoffice/sign_in.html",
-            redirect_authenticated_user=True,
-            next_page=reverse_lazy("backoffice:home"),
-        ),
+        twofactor.StaffSignInView.as_view(),
         name="sign-in",
     ),
     path(
@@ -21,6 +18,8 @@ urlpatterns = [
         auth_views.LogoutView.as_view(next_page=reverse_lazy("backoffice:sign-in")),
         name="sign-out",
     ),
+    path("sign-in/code/", twofactor.sign_in_code, name="sign-in-code"),
+    path("two-factor/", twofactor.two_factor, name="two-factor"),
     path("units/<int:unit_id>/", inbox.unit_inbox, name="unit-inbox"),
     path("units/<int:unit_id>/issues.geojson", inbox.inbox_map_data, name="inbox-map-data"),
     path("units/<int:unit_id>/selection/", inbox.bulk_action, name="bulk-action"),

@@ -18,18 +18,20 @@ from civicdesk.reports.chart import compliance_chart
 from civicdesk.reports.export import csv_text
 from civicdesk.reports.forms import ReportForm, ReportQuery, default_period
 from civicdesk.reports.sla import Dimension, sla_report
+from civicdesk.twofactor import gate
 from civicdesk.units.access import scope_of, visible_issues
 
 TRANSPARENCY_CACHE_SECONDS = 600
 
 
 def staff_only(request: HttpRequest) -> HttpResponse | None:
-    """The sign-in page for the anonymous; refused for users in no unit; else None."""
+    """The sign-in page for the anonymous; refused for users in no unit; the second factor
+    when due (civicdesk.twofactor); else None."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), reverse("backoffice:sign-in"))
     if not scope_of(request.user).is_staff_member:
         raise PermissionDenied(_("Reports are for the staff of a business unit."))
-    return None
+    return gate.refusal(request)
 
 
 @require_GET

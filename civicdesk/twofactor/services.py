@@ -3,6 +3,7 @@ and one-time backup codes for when the phone is lost. Codes are checked against 
 device, never all of them, so that a wrong code counts against (and throttles) that device
 only; django-otp doubles each device's waiting time after every failure."""
 
+import math
 from dataclasses import dataclass
 
 import segno
@@ -51,24 +52,28 @@ def start_enrolment(user: User) -> Enrolment:
     )
 
 
-@transaction.atomic
 def confirm_enrolment(user: User, code: str) -> tuple[TOTPDevice, list[str]]:
     """Confirm the pending authenticator with a code it shows; it replaces any earlier one,
     and a new set of backup codes replaces the old. Returns the device and the codes."""
-    device = (
-        TOTPDevice.objects.select_for_update()
-        .filter(user=user, confirmed=False)
-        .order_by("pk")
-        .first()
-    )
-    if device is None:
-        raise ValidationError({"code": _("Start again: open the enrolment page first.")})
-    if not _verify(device, code):
-        raise ValidationError({"code": _("This code is not the one your app shows now.")})
-    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    return device, _replace_backup_codes(user)
+    # Errors leave the transaction as values: raising inside would roll back the failure
+    # that django-otp's throttle has just recorded.
+    with transaction.atomic():
+        device = (
+            TOTPDevice.objects.select_for_update()
+            .filter(user=user, confirmed=False)
+            .order_by("pk")
+            .first()
+        )
+        if device is None:
+            problem = _("Start again: open the enrolment page first.")
+        else:
+            problem = _check(device, code, _("This code is not the one your app shows now."))
+        if problem is None:
+            TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            return device, _replace_backup_codes(user)
+    raise ValidationError({"code": problem})
 
 
 @transaction.atomic
@@ -94,27 +99,29 @@ def backup_codes_left(user: User) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
-@transaction.atomic
 def verify_code(user: User, code: str) -> Device:
     """The device that accepts `code`: six digits go to the authenticator, anything else to
     the backup codes (each works once). Raises ValidationError for a wrong code, or while
     django-otp's throttle holds the device after earlier failures."""
     code = "".join(code.split()).lower()
     model = TOTPDevice if code.isdecimal() and len(code) == TOTP_DIGITS else StaticDevice
-    device = model.objects.select_for_update().filter(user=user, confirmed=True).first()
-    if device is None or not _verify(device, code):
-        raise ValidationError(_("This code is not right. Try the code your app shows now."))
+    wrong = _("This code is not right. Try the code your app shows now.")
+    with transaction.atomic():
+        device = model.objects.select_for_update().filter(user=user, confirmed=True).first()
+        problem = wrong if device is None else _check(device, code, wrong)
+    if problem is not None:
+        raise ValidationError(problem)
     return device
 
 
-def _verify(device: Device, code: str) -> bool:
+def _check(device: Device, code: str, wrong: str) -> str | None:
+    """None when `code` verifies; else why not (a failure counts towards the throttle)."""
     allowed, _details = device.verify_is_allowed()
     if not allowed:
-        raise ValidationError(
-            _("Too many wrong codes: wait %(seconds)s seconds, then try again.")
-            % {"seconds": _seconds_left(device)}
-        )
-    return device.verify_token(code)
+        return _("Too many wrong codes: wait %(seconds)s seconds, then try again.") % {
+            "seconds": _seconds_left(device)
+        }
+    return None if device.verify_token(code) else wrong
 
 
 def _seconds_left(device: Device) -> int:
@@ -122,7 +129,7 @@ def _seconds_left(device: Device) -> int:
         return 1
     delay = device.get_throttle_factor() * (2 ** (device.throttling_failure_count - 1))
     waited = (timezone.now() - device.throttling_failure_timestamp).total_seconds()
-    return max(1, int(delay - waited) + 1)
+    return max(1, math.ceil(delay - waited))
 
 
 def required_for_staff() -> bool:

@@ -18,6 +18,9 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
 from civicdesk.accounts.models import User
+from civicdesk.throttling import limits
+from civicdesk.throttling.responses import too_many_page
+from civicdesk.throttling.sign_in import sign_in_keys
 from civicdesk.twofactor import gate, services
 from civicdesk.twofactor.forms import CodeForm, EnrolmentForm
 from civicdesk.units.access import scope_of
@@ -85,11 +88,16 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
             return redirect("backoffice:sign-in")
         next_url = request.session[PENDING]["next"]
     form = CodeForm(request.POST if request.method == "POST" else None)
+    # Wrong codes count as failed sign-ins of the address and the account (civicdesk.throttling).
+    keys = sign_in_keys(request, user.get_username())
+    if request.method == "POST" and (refused := limits.refusal(request, limits.SIGN_IN, keys)):
+        return too_many_page(request, refused)
     if form.is_valid():
         try:
             device = services.verify_code(user, form.cleaned_data["code"])
         except ValidationError as exc:
             form.add_error("code", exc)
+            limits.count(request, limits.SIGN_IN, keys)
             if _too_many_failures(request):
                 logout(request)
                 messages.error(request, _("Too many wrong codes. Sign in again."))

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 
 from civicdesk.backoffice.services import BulkOutcome
 from civicdesk.issues.models import Issue
+from civicdesk.twofactor import gate
 from civicdesk.units.access import Scope, scope_of
 from civicdesk.units.models import BusinessUnit
 
@@ -25,8 +26,9 @@ PAGE_SIZE = 50
 
 
 def staff_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Sign-in first; then 403 for anyone who is neither a unit's staff nor a dispatcher.
-    The view finds the user's scope on `request.scope`."""
+    """Sign-in first; then 403 for anyone who is neither a unit's staff nor a dispatcher;
+    then the second factor when due (civicdesk.twofactor). The view finds the user's scope
+    on `request.scope`."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -35,6 +37,8 @@ def staff_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
         request.scope = scope_of(request.user)
         if not request.scope.is_staff_member:
             raise PermissionDenied("Only staff of a unit or the dispatch centre work here.")
+        if refusal := gate.refusal(request):
+            return refusal
         return view(request, *args, **kwargs)
 
     return wrapped
