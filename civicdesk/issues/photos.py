@@ -54,11 +54,8 @@ def _open(photo: File) -> Image.Image:
         raise ValidationError(
             _("%(name)s: not a readable image") % {"name": photo.name}, code="unreadable"
         ) from exc
-    try:
-        _check_dimensions(photo, image.width, image.height)
-    except ValidationError:
-        image.close()
-        raise
+    # Not closed when refused: closing an image closes the upload it reads from.
+    _check_dimensions(photo, image.width, image.height)
     return image
 
 
