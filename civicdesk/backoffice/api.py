@@ -36,6 +36,8 @@ from civicdesk.units.models import BusinessUnit, Programme
 
 TAGS = ["staff"]
 MAX_LIMIT = 200
+# Beyond a 64-bit integer an offset overflows the database's OFFSET (a 500).
+MAX_OFFSET = 1_000_000_000
 
 
 class ErrorOut(Schema):
@@ -120,7 +122,7 @@ class IssueFilters(Schema):
     area: int | None = Field(None, description="An area's id")
     sla_state: list[SlaState] | None = Field(None, description="on_track, at_risk, breached…")
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class NoteIn(Schema):
