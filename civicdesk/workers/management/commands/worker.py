@@ -1,14 +1,22 @@
 """One command starts a worker: the queue backend's own worker plus the scheduler."""
 
+import logging
 import os
 import socket
+import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import InterfaceError, OperationalError, connections
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django_tasks_db import DatabaseBackend
 
 from civicdesk.workers.scheduler import SchedulerThread
+
+logger = logging.getLogger(__name__)
+
+# How long to wait before polling the queue again after the database went away.
+DATABASE_RETRY_SECONDS = 2.0
 
 
 class Command(BaseCommand):
@@ -24,9 +32,7 @@ class Command(BaseCommand):
         if not no_scheduler:
             SchedulerThread(worker_id, type(backend).__name__).start()
         if isinstance(backend, DatabaseBackend):
-            call_command(
-                "db_worker", interval=interval, worker_id=worker_id, queue_name="*", reload=False
-            )
+            self.run_database_queue(interval, worker_id)
         else:
             # SimpleWorker runs jobs in this process: forking beside the scheduler thread
             # is not safe.
@@ -38,3 +44,22 @@ class Command(BaseCommand):
                 with_scheduler=True,
                 name=worker_id,
             )
+
+    def run_database_queue(self, interval: float, worker_id: str) -> None:
+        """db_worker ends with the error when the database goes away (a restart, a fail-over):
+        drop the dead connection and poll again, so the process outlives the outage. The
+        task it was running is not lost: its alerts' leases expire and they are taken again."""
+        while True:
+            try:
+                call_command(
+                    "db_worker",
+                    interval=interval,
+                    worker_id=worker_id,
+                    queue_name="*",
+                    reload=False,
+                )
+                return
+            except (OperationalError, InterfaceError) as exc:
+                logger.warning("database unavailable, polling again shortly: %s", exc)
+                connections.close_all()
+                time.sleep(DATABASE_RETRY_SECONDS)
