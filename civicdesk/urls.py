@@ -17,6 +17,7 @@ urlpatterns = [
     path("open311/v2/", include("civicdesk.open311.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("staff/moderation/", include("civicdesk.moderation.urls")),
     path("staff/", include("civicdesk.backoffice.urls")),
     path("reports/assets/", include("civicdesk.assets.urls_staff")),
     path("reports/", include("civicdesk.reports.urls")),

@@ -36,6 +36,15 @@ SLA = {
 }
 
 
+# What staff moderated (civicdesk.moderation); never what was there.
+MODERATED = {
+    "description": _("Staff removed part of the description"),
+    "note": _("Staff removed part of a note"),
+    "feedback": _("Staff removed part of a feedback comment"),
+    "photo": _("Staff hid a photo"),
+}
+
+
 def status_label(status: str) -> str:
     return str(STATUS.get(status, status))
 
@@ -79,6 +88,8 @@ def describe(event: Event) -> str:
         return str(_("Rejected"))
     if kind == "forwarded":
         return str(_("Sent to the service provider"))
+    if kind == "moderated":
+        return str(MODERATED.get(new, _("Staff moderated this issue")))
     return str(_("Update"))
 
 
