@@ -3,6 +3,7 @@ name, e-mail and phone go only to a provider configured to receive them."""
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.urls import reverse
 
 from civicdesk.forwarding.client import ProviderError
 from civicdesk.forwarding.models import Provider
@@ -10,11 +11,12 @@ from civicdesk.issues.models import Issue
 
 
 def photo_url(issue: Issue) -> str:
-    """The first visible photo's public address, else the report's own media_url."""
+    """The first visible photo's public address (its page, never its file: hiding it
+    later closes that address), else the report's own media_url."""
     photo = issue.photos.filter(hidden=False).order_by("uploaded_at", "id").first()
     if photo is None:
         return issue.media_url
-    return f"{settings.SITE_URL.rstrip('/')}{photo.image.url}"
+    return settings.SITE_URL.rstrip("/") + reverse("citizens:photo", args=[photo.pk])
 
 
 def request_fields(issue: Issue, provider: Provider) -> list[tuple[str, str]]:
