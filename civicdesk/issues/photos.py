@@ -10,8 +10,8 @@ number, owner's name, software, times, XMP, comments) except the GPS position, k
 when the citizen chose to share the photo's location."""
 
 import io
+import secrets
 import warnings
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -152,5 +152,5 @@ def prepare_photo(photo: File, *, share_location: bool = False) -> PreparedPhoto
             image.save(out, "JPEG", quality=STORED_QUALITY, optimize=True, **extra)
     finally:
         photo.seek(0)
-    stem = Path(photo.name or "photo").stem[:80] or "photo"
-    return PreparedPhoto(out.getvalue(), name=f"{stem}.jpg")
+    # A random name: the citizen's file name may name them (or their street).
+    return PreparedPhoto(out.getvalue(), name=f"{secrets.token_hex(8)}.jpg")

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection
 from django.db.models import F, QuerySet
+from django.urls import reverse
 
 from civicdesk.activities.models import ActivityIssue
 from civicdesk.assets.forms import ASSET_ATTRIBUTE
@@ -124,7 +125,7 @@ REQUEST_COLUMNS = (
 )
 
 
-def _notes_and_photos(ids: list[int]) -> tuple[dict[int, str], dict[int, str]]:
+def _notes_and_photos(ids: list[int]) -> tuple[dict[int, str], dict[int, int]]:
     """For each issue, its latest public note (its own events' and its activities' public
     summaries, as the citizen's timeline shows them) and its first visible photo.
 
@@ -156,7 +157,7 @@ def _notes_and_photos(ids: list[int]) -> tuple[dict[int, str], dict[int, str]]:
                 photos[issue_id] = (pk, text)
     return (
         {issue_id: found[2] for issue_id, found in notes.items()},
-        {issue_id: found[1] for issue_id, found in photos.items()},
+        {issue_id: found[0] for issue_id, found in photos.items()},
     )
 
 
@@ -175,17 +176,21 @@ def request_items(issues: QuerySet[Issue], zone: ZoneInfo) -> list[dict[str, Any
         return []
     notes, photos = _notes_and_photos([row["id"] for row in rows])
     return [
-        request_item(row, zone, notes.get(row["id"], ""), photos.get(row["id"], "")) for row in rows
+        request_item(row, zone, notes.get(row["id"], ""), photos.get(row["id"])) for row in rows
     ]
 
 
-def media_url(row: dict[str, Any], photo: str) -> str:
-    if photo:
-        return f"{settings.SITE_URL.rstrip('/')}/{settings.MEDIA_URL.strip('/')}/{photo}"
+def media_url(row: dict[str, Any], photo: int | None) -> str:
+    """The photo's public address (a hidden photo has none), never its file's: the stored
+    name is no business of the public and the file outlives hiding."""
+    if photo is not None:
+        return settings.SITE_URL.rstrip("/") + reverse("citizens:photo", args=[photo])
     return row["media_url"]
 
 
-def request_item(row: dict[str, Any], zone: ZoneInfo, notes: str, photo: str) -> dict[str, Any]:
+def request_item(
+    row: dict[str, Any], zone: ZoneInfo, notes: str, photo: int | None
+) -> dict[str, Any]:
     """One request as GET answers it: never a reporter's name, contact, device or account."""
     return {
         "service_request_id": str(row["id"]),

@@ -228,6 +228,7 @@ def photo(request: HttpRequest, photo_id: int) -> FileResponse:
     found = Photo.objects.filter(pk=photo_id, hidden=False).first()
     if found is None:
         raise Http404("No such photo")
-    response = FileResponse(found.image.open("rb"))
+    # Named by its id: the stored file's name is not the public's business.
+    response = FileResponse(found.image.open("rb"), filename=f"photo-{found.pk}.jpg")
     response["Cache-Control"] = "public, max-age=3600"
     return response

@@ -144,7 +144,7 @@ def test_media_upload_is_stored_as_a_photo(api, city, api_key, settings, tmp_pat
     [photo] = Photo.objects.filter(issue=issue)
     assert (tmp_path / photo.image.name).is_file()
     shown = api.get(f"requests/{issue.pk}.json").body[0]["media_url"]
-    assert shown == f"http://127.0.0.1:8000/media/{photo.image.name}"
+    assert shown == f"http://127.0.0.1:8000/photos/{photo.pk}/"
 
 
 def test_media_url_is_kept(api, city, api_key):
