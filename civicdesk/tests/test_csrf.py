@@ -137,6 +137,7 @@ def page_urls(values: dict[str, str]) -> list[str]:
     return urls
 
 
+@pytest.mark.slow
 def test_rendered_pages_put_the_token_in_every_post_form(site):
     """Every page of the URL configuration, as a visitor and as an administrator: each POST
     form in the HTML carries the csrfmiddlewaretoken field."""
