@@ -1,0 +1,502 @@
+"""Every URL of the site, for every role, against the matrix in authorisation_matrix.py.
+
+The URLs are read from the URL configuration (Django's patterns, the JSON API's
+operations, the admin's): a pattern without an entry in the matrix fails the first test,
+by name. The second builds a small world (two units of one city, issues, an activity, a
+rule, photos, tokens) and sends each check's request as each role, every request inside a
+savepoint that is rolled back, so that every role meets the same world."""
+
+import functools
+import hashlib
+import inspect
+import json
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from http.cookies import SimpleCookie
+from io import BytesIO
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.resolvers import RoutePattern
+from PIL import Image
+
+from civicdesk.accounts.models import Citizen, User
+from civicdesk.accounts.services import issue_api_token
+from civicdesk.activities.models import ActivityStatus
+from civicdesk.activities.services import create_activity, update_activity
+from civicdesk.alerts.delivery import unsubscribe_token
+from civicdesk.alerts.models import IssueAlertChoice
+from civicdesk.assets.models import Asset
+from civicdesk.citizens.services.account import ensure_citizen, sign_in_token, sign_up
+from civicdesk.following.models import Follow
+from civicdesk.issues.models import Feedback, Photo, Push
+from civicdesk.issues.services import add_note
+from civicdesk.open311.services import RequestInput, register_application, submit_request
+from civicdesk.places.services import import_areas
+from civicdesk.slawatch.models import EscalationRule
+from civicdesk.tests.authorisation_matrix import (
+    ADMIN_CHECKS,
+    CONTACT_READERS,
+    IN_ADM,
+    IN_CIT,
+    IN_STF,
+    MATRIX,
+    REDIR,
+    ROLES,
+    Check,
+    W,
+)
+from civicdesk.units.models import Membership, Programme
+from conftest import CARLTON_CENTRE, report_outage
+
+ADMIN_GROUP = "admin:*"
+
+
+@dataclass(frozen=True)
+class Route:
+    key: str  # the matrix's key: the pattern's name, else its route
+    route: str
+    name: str | None
+    params: tuple[str, ...]
+    view: str
+    methods: tuple[str, ...] = ()  # the JSON API's operations say theirs
+
+
+def _params(pattern) -> tuple[str, ...]:
+    if isinstance(pattern.pattern, RoutePattern):
+        return tuple(pattern.pattern.converters)
+    return tuple(pattern.pattern.regex.groupindex)
+
+
+def _ninja_methods(pattern: URLPattern) -> tuple[str, ...]:
+    """A django-ninja pattern's view serves every operation of its path; the operation
+    the pattern is named after says its method."""
+    if not inspect.isfunction(pattern.callback):
+        return ()
+    path_view = inspect.getclosurevars(pattern.callback).nonlocals.get("self")
+    for operation in getattr(path_view, "operations", ()):
+        if operation.view_func.__name__ == pattern.name:
+            return tuple(operation.methods)
+    return ()
+
+
+def routes(
+    resolver: URLResolver | None = None,
+    prefix: str = "",
+    namespace: str = "",
+    params: tuple[str, ...] = (),
+) -> Iterator[Route]:
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(n for n in (namespace, pattern.namespace) if n)
+            yield from routes(pattern, route, inner, params + _params(pattern))
+            continue
+        name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+        view = pattern.lookup_str
+        key = ADMIN_GROUP if namespace == "admin" else (name or view)
+        yield Route(key, route, name, params + _params(pattern), view, _ninja_methods(pattern))
+
+
+def test_every_url_has_an_entry_in_the_matrix() -> None:
+    found = list(routes())
+    missing = [r for r in found if r.key not in MATRIX]
+    assert not missing, (
+        "URL patterns without an entry in the authorisation matrix "
+        + ("(civicdesk/tests/authorisation_matrix.py): add one saying what each role gets:\n")
+        + "\n".join(
+            f"  {r.key!r}: /{r.route} ({r.view}{', ' + '/'.join(r.methods) if r.methods else ''})"
+            for r in missing
+        )
+    )
+    stale = sorted(set(MATRIX) - {r.key for r in found})
+    assert not stale, f"Matrix entries for URL patterns that no longer exist: {stale}"
+
+
+def test_api_checks_use_the_operations_methods() -> None:
+    """A check of a JSON API operation sends that operation's method (else it would test
+    its neighbour on the same path)."""
+    wrong = [
+        f"{r.key}: {check.method} (the operation is {'/'.join(r.methods)})"
+        for r in routes()
+        if r.methods
+        for check in MATRIX.get(r.key, [])
+        if check.method not in r.methods
+    ]
+    assert not wrong, "\n".join(wrong)
+
+
+# ---------------------------------------------------------------------------- the world
+
+CITIZEN_NAME = "Zanele Matrixmarker"
+CITIZEN_EMAIL = "zanele.matrixmarker@example.org"
+CITIZEN_PHONE = "+27825550199"
+INTERNAL_NOTE = "Internal-matrixmarker: the transformer key is under the mat"
+PASSWORD = "Matrix password 1!"
+
+
+def _user(username: str, **fields: Any) -> User:
+    return User.objects.create_user(username, password=PASSWORD, **fields)
+
+
+def _jpeg() -> ContentFile:
+    out = BytesIO()
+    Image.new("RGB", (4, 4), "red").save(out, "JPEG")
+    return ContentFile(out.getvalue(), name="pole.jpg")
+
+
+@pytest.fixture
+def world(
+    settings,
+    tmp_path,
+    jurisdiction,
+    electricity,
+    roads,
+    programme,
+    staff,
+    dispatcher,
+    power_outage,
+    pothole,
+) -> dict[str, Any]:
+    settings.MEDIA_ROOT = tmp_path
+    settings.GEOCODER_URL = ""
+    settings.LIVE_STREAM_SECONDS = 0
+    settings.PHONELINES_CALLBACK_TOKEN = "phone-callback-secret"
+    settings.PHONELINES_ALLOWED_IPS = []
+    electricity.name, roads.name = "Unit Alpha", "Unit Beta"
+    electricity.save()
+    roads.save()
+    lat, lon = CARLTON_CENTRE
+    import_areas(
+        jurisdiction,
+        {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "properties": {"name": "Ward 124"},
+                    "geometry": {
+                        "type": "Polygon",
+                        "coordinates": [
+                            [
+                                [lon - 0.01, lat - 0.01],
+                                [lon + 0.01, lat - 0.01],
+                                [lon + 0.01, lat + 0.01],
+                                [lon - 0.01, lat + 0.01],
+                                [lon - 0.01, lat - 0.01],
+                            ]
+                        ],
+                    },
+                }
+            ],
+        },
+        name_property="name",
+    )
+    citizen_user = sign_up(email=CITIZEN_EMAIL, password=PASSWORD, name=CITIZEN_NAME)
+    citizen = Citizen.objects.get(user=citizen_user)
+    citizen.phone = CITIZEN_PHONE
+    citizen.save()
+    other_user = sign_up(email="other.citizen@example.org", password=PASSWORD)
+    other = Citizen.objects.get(user=other_user)
+    programme_b = Programme.objects.create(unit=roads, name="Potholes")
+    other_staff = _user("other-staff", is_staff=True)
+    Membership.objects.create(programme=programme_b, user=other_staff)
+    manager = _user("manager", is_staff=True)
+    Membership.objects.create(programme=programme, user=manager, role=Membership.Role.MANAGER)
+    admin = User.objects.create_superuser("admin", password=PASSWORD)
+
+    issue_a = report_outage(jurisdiction, citizen, description="Issue-a-matrixmarker sparks")
+    add_note(issue_a, staff, INTERNAL_NOTE)
+    issue_a2 = report_outage(jurisdiction)
+    issue_b = report_outage(
+        jurisdiction, other, issue_type_code="pothole", answers={}, description="Deep"
+    )
+    issue_c = report_outage(jurisdiction, citizen)
+    done = create_activity(programme, staff, title="Done already", issues=[issue_c])
+    update_activity(done, staff, status=ActivityStatus.COMPLETED, public_summary="Fixed")
+    activity = create_activity(programme, staff, title="Activity-a-matrixmarker", issues=[issue_a2])
+    rule = EscalationRule.objects.create(
+        unit=electricity, after=timedelta(hours=2), recipient=EscalationRule.Recipient.MANAGERS
+    )
+    photo = Photo.objects.create(issue=issue_a, image=_jpeg())
+    hidden = Photo.objects.create(issue=issue_a, image=_jpeg(), hidden=True)
+    asset = Asset.objects.create(
+        jurisdiction=jurisdiction, kind="street_light", reference="SL-1", lat=lat, lon=lon
+    )
+    application, key = register_application("Matrix app", answer_with_token=True)
+    submission, _ = submit_request(
+        application=application,
+        jurisdiction=jurisdiction,
+        data=RequestInput(service_code="power-outage", lat=lat, lon=lon, answers={"extent": "one"}),
+    )
+    users = {
+        "citizen": citizen_user,
+        "other": other_user,
+        "staff": staff,
+        "other_staff": other_staff,
+        "manager": manager,
+        "dispatcher": dispatcher,
+        "admin": admin,
+    }
+    for user in users.values():  # citizens' pages and API make one on first use
+        ensure_citizen(user)
+    return {
+        "users": users,
+        "tokens": {role: issue_api_token(user) for role, user in users.items()},
+        "citizen": citizen,
+        "password": PASSWORD,
+        "citizen_email": CITIZEN_EMAIL,
+        "issue_id": issue_a.pk,
+        "issue_a": issue_a.pk,
+        "issue_a2": issue_a2.pk,
+        "issue_b": issue_b.pk,
+        "issue_c": issue_c.pk,
+        "unit_id": electricity.pk,
+        "unit_b": roads.pk,
+        "programme_id": programme.pk,
+        "programme_b": programme_b.pk,
+        "activity_id": activity.pk,
+        "rule_id": rule.pk,
+        "photo_id": photo.pk,
+        "hidden_photo": hidden.pk,
+        "area_id": issue_a.area_id,
+        "city": jurisdiction.slug,
+        "code": "power-outage",
+        "reference": asset.reference,
+        "fmt": "json",
+        "request_id": str(issue_a.pk),
+        "path": "no-such-call.json",
+        "unsubscribe_token": unsubscribe_token(citizen.pk),
+        "phone_token": settings.PHONELINES_CALLBACK_TOKEN,
+        "open311_token": submission.token,
+        "open311_key": key,
+        "bad_token": "not-a-token",
+        # Texts some roles must not see.
+        "issue_a_text": "Issue-a-matrixmarker",
+        "activity_a_title": "Activity-a-matrixmarker",
+        "unit_a_name": "Unit Alpha",
+    }
+
+
+# ---------------------------------------------------------------------------- probes
+
+# Rows that change on every authenticated request, whoever makes it.
+VOLATILE = {"sessions.session", "accounts.apitoken"}
+
+
+@functools.cache
+def _dump_queries() -> list[str]:
+    quote = connection.ops.quote_name
+    queries = []
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.label_lower in VOLATILE or not model._meta.managed:
+            continue
+        columns = [
+            quote(f.column) for f in model._meta.concrete_fields if f.attname != "last_used_at"
+        ]
+        queries.append(
+            f"SELECT {', '.join(columns)} FROM {quote(model._meta.db_table)}"
+            f" ORDER BY {quote(model._meta.pk.column)}"
+        )
+    return queries
+
+
+def fingerprint() -> str:
+    """Every row of every table (but sessions and token use times), as one hash."""
+    digest = hashlib.sha256()
+    with connection.cursor() as cursor:
+        for query in _dump_queries():
+            cursor.execute(query)
+            digest.update(repr((query, cursor.fetchall())).encode())
+    return digest.hexdigest()
+
+
+def citizen_follows(world: dict) -> tuple:
+    """What citizen 1 follows, pushes, chose and said: only citizen 1 changes it."""
+    citizen = world["citizen"]
+    return (
+        list(Push.objects.filter(citizen=citizen).values_list("issue_id").order_by("pk")),
+        list(Follow.objects.filter(citizen=citizen).values_list("issue_id").order_by("pk")),
+        list(
+            IssueAlertChoice.objects.filter(citizen=citizen)
+            .values_list("issue_id", "channel")
+            .order_by("pk")
+        ),
+        list(Feedback.objects.filter(citizen=citizen).values_list("issue_id").order_by("pk")),
+        Citizen.objects.filter(pk=citizen.pk).values_list("alert_channel", "erased_at").get(),
+    )
+
+
+PROBES = {"citizen_follows": citizen_follows}
+
+# ---------------------------------------------------------------------------- requests
+
+
+def _resolve(value: Any, world: dict) -> Any:
+    if isinstance(value, W):
+        return world[value.name]
+    if isinstance(value, dict):
+        return {k: _resolve(v, world) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolve(v, world) for v in value]
+    return value
+
+
+def url_of(route: Route, check: Check, world: dict) -> str:
+    values = {p: world[check.kwargs.get(p, p)] for p in route.params}
+    if route.name:
+        return reverse(route.name, kwargs=values)
+    path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: str(values[m[1]]), route.route)
+    return "/" + path.replace("^", "").replace("$", "")
+
+
+def outcome_of(status: int, location: str) -> Any:
+    if status != 302:
+        return status
+    path = location.split("?")[0]
+    for start, outcome in (
+        (reverse("citizens:sign-in"), IN_CIT),
+        (reverse("backoffice:sign-in"), IN_STF),
+        (reverse("admin:login"), IN_ADM),
+    ):
+        if path == start:
+            return outcome
+    return REDIR
+
+
+def matches(expected: Any, observed: Any) -> bool:
+    return observed in expected if isinstance(expected, tuple) else observed == expected
+
+
+def is_refusal(outcome: Any) -> bool:
+    if isinstance(outcome, tuple):
+        return all(is_refusal(o) for o in outcome)
+    return outcome in (IN_CIT, IN_STF, IN_ADM) or (isinstance(outcome, int) and outcome >= 400)
+
+
+class Browser:
+    """One client per role, each request with the role's session cookie as it was at the
+    start (a sign-out or sign-in inside the rolled-back savepoint must not carry over)."""
+
+    def __init__(self, world: dict) -> None:
+        self.world = world
+        self.cookies: dict[str, str] = {}
+        for role, user in world["users"].items():
+            client = Client()
+            client.force_login(user)
+            self.cookies[role] = client.cookies.output(header="", sep=";")
+
+    def send(self, role: str, check: Check, url: str):
+        client = Client(raise_request_exception=False)
+        data = _resolve(check.data, self.world)
+        query = _resolve(check.query, self.world)
+        if check.api:
+            token = self.world["tokens"].get(role)
+            headers = {"Authorization": f"Bearer {token}"} if token else {}
+            if query:
+                url += "?" + "&".join(f"{k}={v}" for k, v in query.items())
+            body = json.dumps(data) if data is not None else ""
+            return client.generic(
+                check.method, url, body, content_type="application/json", headers=headers
+            )
+        if role in self.cookies:
+            client.cookies = SimpleCookie(self.cookies[role])
+        if check.method == "GET":
+            return client.get(url, query)
+        return client.generic(check.method, url) if data is None else client.post(url, data)
+
+
+def _body(response) -> str:
+    if getattr(response, "streaming", False):
+        content = b"".join(response.streaming_content)
+    else:
+        content = response.content
+    return content.decode("utf-8", errors="replace")
+
+
+def secrets(world: dict, role: str) -> dict[str, str]:
+    """Texts this role must never be shown, by what they are."""
+    found = {}
+    if role not in CONTACT_READERS:
+        found["internal note"] = INTERNAL_NOTE
+        if role != "citizen":
+            found |= {
+                "citizen 1's name": CITIZEN_NAME,
+                "citizen 1's e-mail": CITIZEN_EMAIL,
+                "citizen 1's phone": CITIZEN_PHONE,
+            }
+    return found
+
+
+def run_check(
+    browser: Browser, route: Route, check: Check, role: str, world_as_built: str
+) -> list[str]:
+    world = browser.world
+    expected = check.expect[role]
+    url = url_of(route, check, world)
+    label = f"{route.key} {check.method} {url} as {role}"
+    sent = json.dumps([url, _resolve(check.data, world), _resolve(check.query, world)])
+    problems = []
+    probe = PROBES.get(check.kept or "")
+    with transaction.atomic():
+        refused = is_refusal(expected)
+        kept = probe(world) if probe and role != "citizen" else None
+        response = browser.send(role, check, url)
+        body = _body(response)
+        observed = outcome_of(response.status_code, response.get("Location", ""))
+        if not matches(expected, observed):
+            problems.append(f"{label}: expected {expected}, got {observed}")
+        if response.status_code < 500:
+            if refused and fingerprint() != world_as_built:
+                problems.append(f"{label}: refused, yet the data changed")
+            if kept is not None and probe(world) != kept:
+                problems.append(f"{label}: changed citizen 1's {check.kept}")
+        for what, text in secrets(world, role).items():
+            if text in body and text not in sent:
+                problems.append(f"{label}: shows {what}")
+        for name, roles in check.hidden.items():
+            if role in roles and world[name] in body:
+                problems.append(f"{label}: shows {name} ({world[name]!r})")
+        transaction.set_rollback(True)
+    return problems
+
+
+@pytest.fixture
+def quiet_request_log() -> Iterator[None]:
+    """Hundreds of refusals on purpose: Django need not log each one."""
+    logger = logging.getLogger("django.request")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    yield
+    logger.setLevel(level)
+
+
+@pytest.mark.usefixtures("quiet_request_log")
+def test_every_role_gets_what_the_matrix_says(world) -> None:
+    browser = Browser(world)
+    # Signing in moved citizen 1's last login on, which a sign-in link must match.
+    world["sign_in_token"] = sign_in_token(CITIZEN_EMAIL)
+    # Every request is rolled back: each starts from this world.
+    world_as_built = fingerprint()
+    problems = []
+    for route in {r.key: r for r in routes()}.values():
+        checks = MATRIX.get(route.key, [])
+        if route.key == ADMIN_GROUP:
+            continue
+        for check in checks:
+            for role in ROLES:
+                problems += run_check(browser, route, check, role, world_as_built)
+    for path, check in ADMIN_CHECKS.items():
+        admin_route = Route(ADMIN_GROUP, path.lstrip("/"), None, (), "django.contrib.admin")
+        for role in ROLES:
+            problems += run_check(browser, admin_route, check, role, world_as_built)
+    assert not problems, f"{len(problems)} answers differ from the matrix:\n" + "\n".join(problems)
