@@ -4,6 +4,7 @@ import secrets
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 
@@ -36,6 +37,24 @@ class Citizen(models.Model):
     language = models.CharField(max_length=8, default="en")
     created_at = models.DateTimeField(default=timezone.now)
     erased_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        # One row per e-mail and per phone number among people without an account, so that
+        # two first contacts at once cannot make two (issues.services.citizen_for). Account
+        # holders are left out: signing up keeps an unproven e-mail apart from earlier
+        # anonymous reports with it until a sign-in link proves it (ensure_citizen).
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email"],
+                condition=Q(user__isnull=True, erased_at__isnull=True) & ~Q(email=""),
+                name="citizen_one_per_email",
+            ),
+            models.UniqueConstraint(
+                fields=["phone"],
+                condition=Q(user__isnull=True, erased_at__isnull=True) & ~Q(phone=""),
+                name="citizen_one_per_phone",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Citizen #{self.pk}"

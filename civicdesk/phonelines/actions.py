@@ -19,10 +19,19 @@ from civicdesk.places.models import Area, Jurisdiction
 
 
 def phone_citizen(phone: str) -> Citizen:
-    """The citizen behind a phone number: the number is their contact, private as any."""
+    """The citizen behind a phone number: the number is their contact, private as any.
+    Locked until the callback's transaction ends (see lock_number)."""
     citizen = citizen_for(Contact(phone=phone))
     assert citizen is not None  # a phone number always makes a contact
+    lock_number(citizen)
     return citizen
+
+
+def lock_number(citizen: Citizen) -> None:
+    """Hold the number's row until the callback's transaction ends. The number's hourly
+    and daily limits count its earlier rows and then add one: a second callback from the
+    same number waits here until the first has committed what it counts."""
+    Citizen.objects.select_for_update().filter(pk=citizen.pk).values_list("pk").get()
 
 
 def language_chosen(citizen: Citizen) -> bool:

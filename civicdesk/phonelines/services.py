@@ -121,6 +121,8 @@ def _answer_ussd(call: UssdCall) -> str:
     )
     if line is None:
         return f"END {texts.UNAVAILABLE}"
+    # The number first, then its sessions: callbacks from one number queue in that order.
+    citizen = actions.phone_citizen(call.phone)
     session = (
         UssdSession.objects.select_for_update()
         .select_related("citizen")
@@ -136,8 +138,6 @@ def _answer_ussd(call: UssdCall) -> str:
         if session.finished_at is not None:
             return session.exchanges.order_by("-created_at", "-id").first().answer
         citizen = session.citizen
-    else:
-        citizen = actions.phone_citizen(call.phone)
     ctx = ussd.Context(citizen=citizen, jurisdiction=line.jurisdiction)
     if session is None:
         recent = UssdSession.objects.filter(

@@ -24,7 +24,8 @@ def activity_with_issues(
     )
     people = Citizen.objects.bulk_create(
         [
-            Citizen(email=f"person{n}@example.org", alert_channel=AlertChannel.EMAIL)
+            # One e-mail per citizen (a unique key), however many activities a test makes.
+            Citizen(email=f"person{n}-a{activity.pk}@example.org", alert_channel=AlertChannel.EMAIL)
             for n in range(count * (1 + pushers))
         ],
         batch_size=BATCH,

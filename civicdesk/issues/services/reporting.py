@@ -75,12 +75,22 @@ def normalised_contact(email: str, phone: str) -> tuple[str, str]:
 
 def citizen_for(contact: Contact | Citizen | None) -> Citizen | None:
     """The citizen row for a contact: the signed-in user's, or one matched by e-mail, then
-    phone, so that one person is one recipient however they reach us."""
+    phone, so that one person is one recipient however they reach us. A first contact made
+    twice at once makes one row: the unique keys on user, e-mail and phone (Citizen.Meta)
+    refuse the second write, which then finds the first's row."""
     if contact is None or isinstance(contact, Citizen):
         return contact
     email, phone = normalised_contact(contact.email, contact.phone)
     if not (contact.user or email or phone):
         return None
+    try:
+        return _find_or_make_citizen(contact, email, phone)
+    except IntegrityError:
+        # The other request's row is visible now: a new statement sees what it committed.
+        return _find_or_make_citizen(contact, email, phone)
+
+
+def _find_or_make_citizen(contact: Contact, email: str, phone: str) -> Citizen:
     citizen = None
     if contact.user is not None:
         citizen = Citizen.objects.filter(user=contact.user).first()
@@ -91,21 +101,34 @@ def citizen_for(contact: Contact | Citizen | None) -> Citizen | None:
         citizen = _first_citizen("phone", phone)
     if citizen is None:
         channel = AlertChannel.EMAIL if email else AlertChannel.SMS if phone else AlertChannel.NONE
-        return Citizen.objects.create(
+        citizen = Citizen(
             user=contact.user,
             name=contact.name.strip(),
             email=email,
             phone=phone,
             alert_channel=channel,
         )
+        with transaction.atomic():  # a savepoint only when writing: a lost race rolls back
+            citizen.save(force_insert=True)
+        return citizen
     changed = []
     for field, value in (("name", contact.name.strip()), ("email", email), ("phone", phone)):
-        if value and not getattr(citizen, field):
+        if value and not getattr(citizen, field) and _free(citizen, field, value):
             setattr(citizen, field, value)
             changed.append(field)
     if changed:
-        citizen.save(update_fields=changed)
+        with transaction.atomic():
+            citizen.save(update_fields=changed)
     return citizen
+
+
+def _free(citizen: Citizen, field: str, value: str) -> bool:
+    """Whether the citizen may take this name, e-mail or phone: an e-mail or phone that
+    another citizen without an account holds stays theirs (one row per contact)."""
+    if field == "name" or citizen.user_id is not None:
+        return True
+    others = Citizen.objects.filter(user=None, erased_at=None, **{field: value})
+    return not others.exclude(pk=citizen.pk).exists()
 
 
 def _validate_location(
