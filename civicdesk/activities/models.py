@@ -43,6 +43,9 @@ class Activity(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # Counts the changes to the fields staff edit, so that an editor who read an older
+    # version is told of the changes made since (activities.services.ActivityConflict).
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name_plural = "activities"

@@ -2,7 +2,7 @@
 reach every linked issue in set-based statements: the number of queries does not grow
 with the number of issues (see docs/decisions.md, "Fan-out")."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +12,7 @@ from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, QuerySe
 
 from civicdesk import timekeeping
 from civicdesk.accounts.models import User
+from civicdesk.activities.conflicts import check_edits
 from civicdesk.activities.models import Activity, ActivityIssue, ActivityStatus
 from civicdesk.alerts.services import alert_followers_of_issues
 from civicdesk.issues.models import FINAL_STATUSES, OPEN_STATUSES, ClockPause, Issue, Status
@@ -347,10 +348,24 @@ def update_activity(
     status: str | None = None,
     progress: int | None = None,
     public_summary: str | None = None,
+    version: int | None = None,
+    base: Mapping[str, Any] | None = None,
 ) -> Activity:
     """Change what citizens see of an activity; every linked issue follows and every
-    reporter and pusher is alerted (on completion, with a request for feedback)."""
+    reporter and pusher is alerted (on completion, with a request for feedback).
+
+    Only the fields given are written. `version` and `base` are what the editor read:
+    a field changed meanwhile to another value raises ActivityConflict (check_edits)."""
     activity = _lock(activity)
+    given = {"status": status, "progress": progress, "public_summary": public_summary}
+    given = {name: value for name, value in given.items() if value is not None}
+    check_edits(
+        activity,
+        {name: getattr(activity, name) for name in given},
+        given,
+        base=base,
+        version=version,
+    )
     now = timekeeping.now()
     errors: dict[str, str] = {}
     if (
@@ -383,6 +398,7 @@ def update_activity(
     if not changes:
         return activity
     activity.updated_at = now
+    activity.version += 1
     activity.save(
         update_fields=[
             "status",
@@ -391,6 +407,7 @@ def update_activity(
             "started_at",
             "completed_at",
             "updated_at",
+            "version",
         ]
     )
     events = [
@@ -416,39 +433,54 @@ def update_activity(
     return activity
 
 
+EDITABLE = ("title", "description", "scheduled_start", "scheduled_end", "assignees")
+
+
 @transaction.atomic
 def edit_activity(
     activity: Activity,
     actor: User,
     *,
-    title: str,
-    description: str,
-    scheduled_start: datetime | None,
-    scheduled_end: datetime | None,
-    assignees: Iterable[User],
+    version: int | None = None,
+    base: Mapping[str, Any] | None = None,
+    **changes: Any,
 ) -> Activity:
     """Change an activity's internal details (no alerts: citizens see status, progress
-    and the public summary); the change is recorded as an internal event."""
+    and the public summary); the change is recorded as an internal event.
+
+    `changes` are any of EDITABLE; only those are written, so that two editors changing
+    different fields keep both. `version` and `base` are what the editor read: a field
+    changed meanwhile to another value raises ActivityConflict (check_edits)."""
+    if unknown := set(changes) - set(EDITABLE):
+        raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
     activity = _lock(activity)
-    _check_details(title, scheduled_start, scheduled_end)
-    new = {
-        "title": title.strip(),
-        "description": description.strip(),
-        "scheduled_start": scheduled_start,
-        "scheduled_end": scheduled_end,
-    }
-    changed = [field for field, value in new.items() if getattr(activity, field) != value]
-    assignees = list(assignees)
-    if {u.pk for u in assignees} != set(activity.assignees.values_list("pk", flat=True)):
-        activity.assignees.set(assignees)
-        changed.append("assignees")
+    current = {name: getattr(activity, name) for name in EDITABLE if name != "assignees"}
+    current["assignees"] = list(activity.assignees.all())
+    check_edits(activity, current, changes, base=base, version=version)
+    new = {name: value for name, value in changes.items() if name != "assignees"}
+    if "title" in new:
+        new["title"] = new["title"].strip()
+    if "description" in new:
+        new["description"] = new["description"].strip()
+    merged = current | new
+    _check_details(merged["title"], merged["scheduled_start"], merged["scheduled_end"])
+    changed = [field for field, value in new.items() if current[field] != value]
+    if "assignees" in changes:
+        assignees = list(changes["assignees"])
+        if {u.pk for u in assignees} != {u.pk for u in current["assignees"]}:
+            activity.assignees.set(assignees)
+            changed.append("assignees")
     if not changed:
         return activity
     now = timekeeping.now()
-    for field, value in new.items():
-        setattr(activity, field, value)
+    for field in changed:
+        if field != "assignees":
+            setattr(activity, field, new[field])
     activity.updated_at = now
-    activity.save(update_fields=[*new, "updated_at"])
+    activity.version += 1
+    activity.save(
+        update_fields=[f for f in changed if f != "assignees"] + ["updated_at", "version"]
+    )
     record(
         activity=activity,
         kind="activity_edited",

@@ -13,12 +13,13 @@ from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Schema
 from ninja import Status as Answer
 
 from civicdesk.accounts.models import User
+from civicdesk.activities.conflicts import ActivityConflict
 from civicdesk.activities.models import Activity, ActivityIssue, ActivityStatus
 from civicdesk.activities.services import (
     create_activity,
@@ -157,6 +158,13 @@ class ActivityChange(Schema):
     status: ActivityStatus | None = None
     progress: int | None = Field(None, ge=0, le=100)
     summary: str | None = Field(None, description="Public summary of actions taken")
+    version: int | None = Field(
+        None,
+        ge=1,
+        description="The version you read: if the activity changed since, the answer is a"
+        " 409 with the current activity and nothing changes. Without it, the fields given"
+        " overwrite whatever is there.",
+    )
 
 
 class IssueIdsIn(Schema):
@@ -174,6 +182,13 @@ class ActivityOut(Schema):
     scheduled_start: datetime | None
     scheduled_end: datetime | None
     issue_ids: list[int]
+    version: int = Field(..., description="Rises with every change of the activity's own fields")
+
+
+class ConflictOut(Schema):
+    detail: str
+    fields: list[str] = Field(..., description="The fields changed meanwhile")
+    current: ActivityOut
 
 
 class LinkOut(Schema):
@@ -252,7 +267,19 @@ def _activity_out(activity: Activity) -> dict[str, Any]:
         "issue_ids": sorted(
             ActivityIssue.objects.filter(activity=activity).values_list("issue_id", flat=True)
         ),
+        "version": activity.version,
     }
+
+
+@api.exception_handler(ActivityConflict)
+def on_activity_conflict(request: HttpRequest, conflict: ActivityConflict) -> HttpResponse:
+    names = {"public_summary": "summary"}
+    body = {
+        "detail": str(conflict),
+        "fields": [names.get(name, name) for name in conflict.fields],
+        "current": _activity_out(conflict.activity),
+    }
+    return api.create_response(request, body, status=409)
 
 
 def _require_issues(request: HttpRequest, ids: Iterable[int]) -> list[int]:
@@ -426,18 +453,20 @@ def new_activity(request: HttpRequest, payload: ActivityIn):
 @api.patch(
     "/activities/{activity_id}",
     auth=token_or_session,
-    response={200: ActivityOut, **ERRORS},
+    response={200: ActivityOut, 409: ConflictOut, **ERRORS},
     tags=TAGS,
 )
 def change_activity(request: HttpRequest, activity_id: int, payload: ActivityChange):
     """Status, progress and public summary; every linked issue follows and its reporters
-    and pushers are alerted."""
+    and pushers are alerted. Only the fields given change; send the `version` you read to
+    be told (409) rather than overwrite a change made since."""
     activity = update_activity(
         _activity(request, activity_id),
         request.user,
         status=payload.status,
         progress=payload.progress,
         public_summary=payload.summary,
+        version=payload.version,
     )
     return _activity_out(activity)
 

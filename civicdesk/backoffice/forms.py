@@ -23,6 +23,61 @@ class LocalDateTimeField(forms.DateTimeField):
         super().__init__(input_formats=[LOCAL_MINUTE, "%Y-%m-%d %H:%M"], **kwargs)
 
 
+class BasedOnForm(forms.Form):
+    """A form that carries the values and the version it was filled from (hidden inputs),
+    so that saving writes only the fields the user changed and the service can tell which
+    of them someone else changed meanwhile (activities.conflicts)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.show_hidden_initial = name != "version"
+
+    def edits(self) -> dict:
+        """The changes, the values they were made from and the version read, as keyword
+        arguments of the service. A form posted without a version (a page from before
+        versions) counts every field as changed: its values win, as they used to."""
+        version = self.cleaned_data.get("version")
+        names = [name for name in self.fields if name != "version"]
+        if version is None:
+            return {"changes": {name: self.cleaned_data[name] for name in names}}
+        changed = [name for name in names if name in self.changed_data]
+        return {
+            "changes": {name: self.cleaned_data[name] for name in changed},
+            "base": {name: self._read_value(name) for name in changed},
+            "version": version,
+        }
+
+    def _read_value(self, name: str):
+        bound, field = self[name], self.fields[name]
+        raw = field.hidden_widget().value_from_datadict(
+            self.data, self.files, bound.html_initial_name
+        )
+        try:
+            return field.to_python(raw)
+        except forms.ValidationError:
+            return None
+
+    def rebased(self, current: dict, version: int) -> "BasedOnForm":
+        """The same form as posted, now based on the current values and version: saving
+        it again replaces what was changed meanwhile."""
+        data = self.data.copy()
+        data["version"] = str(version)
+        for name, value in current.items():
+            field = self.fields[name]
+            shown = field.hidden_widget().format_value(field.prepare_value(value))
+            key = self[name].html_initial_name
+            if isinstance(shown, list):
+                data.setlist(key, shown)
+            else:
+                data[key] = "" if shown is None else shown
+        form = type(self)(data, **self.rebuild_kwargs)
+        form.is_valid()
+        return form
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -164,7 +219,7 @@ class FollowUpForm(forms.Form):
     promised_for = forms.DateField(label=_("Promised by"), required=False, widget=DateInput)
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(BasedOnForm):
     """Creating an activity, or editing its internal details (without the programme)."""
 
     programme = forms.ModelChoiceField(Programme.objects.none(), label=_("Programme"))
@@ -189,6 +244,7 @@ class ActivityForm(forms.Form):
 
     def __init__(self, *args, programmes, staff, editing: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.rebuild_kwargs = {"programmes": programmes, "staff": staff, "editing": editing}
         self.fields["programme"].queryset = programmes
         self.fields["assignees"].queryset = staff
         self.fields["assignees"].label_from_instance = lambda user: (
@@ -199,7 +255,8 @@ class ActivityForm(forms.Form):
             del self.fields["public_summary"]
 
 
-class ActivityProgressForm(forms.Form):
+class ActivityProgressForm(BasedOnForm):
+    rebuild_kwargs: dict = {}
     status = forms.ChoiceField(label=_("Status"), choices=ActivityStatus.choices)
     progress = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
     public_summary = forms.CharField(

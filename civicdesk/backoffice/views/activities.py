@@ -7,11 +7,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from civicdesk import timekeeping
 from civicdesk.accounts.models import User
+from civicdesk.activities.conflicts import ActivityConflict
 from civicdesk.activities.models import Activity, ActivityStatus
 from civicdesk.activities.services import (
     UNFINISHED,
@@ -22,7 +24,12 @@ from civicdesk.activities.services import (
     unlink_issues,
     update_activity,
 )
-from civicdesk.backoffice.forms import ActivityForm, ActivityProgressForm, CancelActivityForm
+from civicdesk.backoffice.forms import (
+    ActivityForm,
+    ActivityProgressForm,
+    BasedOnForm,
+    CancelActivityForm,
+)
 from civicdesk.backoffice.nearby import metres
 from civicdesk.backoffice.queries import link_candidates
 from civicdesk.backoffice.services import MAX_SELECTION
@@ -142,38 +149,83 @@ def activity_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_view
-def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
-    activity = _activity_in_scope(request, activity_id)
-    initial = {
+def _details(activity: Activity) -> dict:
+    return {
         "title": activity.title,
         "description": activity.description,
         "scheduled_start": activity.scheduled_start,
         "scheduled_end": activity.scheduled_end,
         "assignees": list(activity.assignees.all()),
     }
+
+
+def _shown(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(u.get_full_name() or u.get_username() for u in value) or "—"
+    if hasattr(value, "tzinfo"):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    return str(value)
+
+
+def _conflict_form(form: BasedOnForm, conflict: ActivityConflict, current: dict) -> BasedOnForm:
+    """The posted form, based on the current version now, with the fields changed meanwhile
+    marked: what they hold now and who changed them."""
+    rebased = form.rebased(current, conflict.activity.version)
+    who = conflict.by.get_full_name() or conflict.by.get_username() if conflict.by else None
+    for name in conflict.fields:
+        message = _(
+            "%(who)s changed this meanwhile; it is now “%(value)s”. Save again to replace it"
+            " with yours."
+        ) % {"who": who or _("Someone"), "value": _shown(current[name])}
+        rebased.add_error(name if name in rebased.fields else None, message)
+    return rebased
+
+
+@staff_view
+def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
+    activity = _activity_in_scope(request, activity_id)
     form = ActivityForm(
         request.POST or None,
-        initial=initial,
+        initial=_details(activity) | {"version": activity.version},
         programmes=Programme.objects.none(),
         staff=_unit_staff(activity.programme.unit),
         editing=True,
     )
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
+        edits = form.edits()
         try:
-            edit_activity(activity, request.user, **form.cleaned_data)
+            edit_activity(
+                activity,
+                request.user,
+                version=edits.get("version"),
+                base=edits.get("base"),
+                **edits["changes"],
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
+        except ActivityConflict as conflict:
+            form = _conflict_form(form, conflict, _details(conflict.activity))
+            status = 409
         else:
             messages.success(request, _("Activity saved."))
             return redirect("backoffice:activity", activity.pk)
-    status = 400 if request.method == "POST" else 200
     return render(
         request,
         "backoffice/activity_form.html",
         {"form": form, "activity": activity},
         status=status,
     )
+
+
+def _progress(activity: Activity) -> dict:
+    return {
+        "status": activity.status,
+        "progress": activity.progress,
+        "public_summary": activity.public_summary,
+    }
 
 
 def _counts(activity: Activity) -> dict:
@@ -212,13 +264,13 @@ def _act(request: HttpRequest, activity: Activity, action: str, forms: dict) -> 
         form = forms["progress"]
         if not form.is_valid():
             return None
-        data = form.cleaned_data
+        edits = form.edits()
         update_activity(
             activity,
             user,
-            status=data["status"],
-            progress=data["progress"],
-            public_summary=data["public_summary"],
+            version=edits.get("version"),
+            base=edits.get("base"),
+            **edits["changes"],
         )
         return _("Activity updated; the linked issues follow and their followers are told.")
     if action == "cancel":
@@ -249,11 +301,7 @@ def activity_page(request: HttpRequest, activity_id: int) -> HttpResponse:
     forms = {
         "progress": ActivityProgressForm(
             data if action == "update" else None,
-            initial={
-                "status": activity.status,
-                "progress": activity.progress,
-                "public_summary": activity.public_summary,
-            },
+            initial=_progress(activity) | {"version": activity.version},
         ),
         "cancel": CancelActivityForm(data if action == "cancel" else None),
     }
@@ -268,11 +316,18 @@ def activity_page(request: HttpRequest, activity_id: int) -> HttpResponse:
             else:
                 messages.error(request, " ".join(exc.messages))
                 return redirect("backoffice:activity", activity.pk)
+            status = 400
+        except ActivityConflict as conflict:
+            forms["progress"] = _conflict_form(
+                forms["progress"], conflict, _progress(conflict.activity)
+            )
+            activity = _activity_in_scope(request, activity_id)
+            status = 409
         else:
             if message:
                 messages.success(request, message)
                 return redirect("backoffice:activity", activity.pk)
-        status = 400
+            status = 400
     linked = (
         with_sla_state(Issue.objects.filter(activity_links__activity=activity), timekeeping.now())
         .select_related("issue_type", "area")
