@@ -17,6 +17,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from civicdesk.accounts.models import User
 from civicdesk.accounts.services import authenticate_token
+from civicdesk.twofactor import gate
 
 
 class BearerToken(HttpBearer):
@@ -36,6 +37,12 @@ class BrowserSession(SessionAuth):
         if self.param_name not in request.COOKIES:
             return None
         return super()._get_key(request)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
+        # A session of a user with two-factor sign-in counts once the code was given.
+        if gate.missing_step(request) == gate.CODE:
+            return None
+        return super().authenticate(request, key)
 
 
 bearer = BearerToken()

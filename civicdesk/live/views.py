@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 from civicdesk.issues.models import Issue
 from civicdesk.live.feed import Waiter, channel_names, public_events_of_issue
 from civicdesk.timeline.models import Event
+from civicdesk.twofactor import gate
 from civicdesk.units.access import scope_of
 from civicdesk.units.models import BusinessUnit
 
@@ -111,7 +112,7 @@ def issue_events(request: HttpRequest, issue_id: int) -> StreamingHttpResponse:
 @require_GET
 def unit_events(request: HttpRequest, unit_id: int) -> StreamingHttpResponse:
     unit = get_object_or_404(BusinessUnit, pk=unit_id)
-    if not scope_of(request.user).covers_unit(unit):
+    if not scope_of(request.user).covers_unit(unit) or gate.missing_step(request):
         raise PermissionDenied
     events = Event.objects.filter(issue__unit_id=unit.pk)
     cursor = _cursor(request, events)

@@ -256,3 +256,13 @@ def test_throttle_pause_is_reported_in_seconds(staff, authenticator):
     authenticator.save()
     with pytest.raises(Exception, match=r"wait 3 seconds"):
         services.verify_code(staff, code_of(authenticator))
+
+
+def test_a_session_without_the_code_is_no_session_for_the_api_and_the_live_stream(
+    client, staff, authenticator, electricity
+):
+    client.force_login(staff)
+    assert client.get("/api/v1/units").status_code == 401
+    assert client.get(f"/live/units/{electricity.pk}/events/").status_code == 403
+    client.post(f"{CODE}?next=/staff/", {"code": code_of(authenticator)})
+    assert client.get("/api/v1/units").status_code == 200
