@@ -16,6 +16,7 @@ from civicdesk.accounts.services import revoke_api_tokens
 from civicdesk.backoffice.contacts import log_citizen_record_view
 from civicdesk.citizens.services.personal_data import erase_citizen, export_personal_data
 
+PHONE_DIGITS = 9
 TOKEN_FIELDS = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
 
 
@@ -62,7 +63,7 @@ class CitizenAdmin(SuperuserOnly, admin.ModelAdmin):
 
     list_display = ["__str__", "alert_channel", "language", "created_at", "erased_at"]
     list_filter = ["alert_channel", "language", ("erased_at", admin.EmptyFieldListFilter)]
-    search_fields = ["=email", "=phone", "name"]
+    search_fields = ["=email", "name"]
     fields = [
         "user",
         "name",
@@ -85,12 +86,14 @@ class CitizenAdmin(SuperuserOnly, admin.ModelAdmin):
     ) -> tuple[QuerySet[Citizen], bool]:
         if not request.user.is_superuser:
             return queryset.none(), False
-        # Stored as they are matched: e-mail in lower case, phone as digits and "+".
+        # E-mails are stored in lower case; a number is found however it is written
+        # (+27 82 …, 082 …): by its last nine digits, the subscriber number.
         term = search_term.strip()
         if "@" in term:
-            term = term.lower()
-        elif term and all(ch in "0123456789+ -()" for ch in term):
-            term = "".join(ch for ch in term if ch in "0123456789+")
+            return super().get_search_results(request, queryset, term.lower())
+        digits = "".join(ch for ch in term if ch.isdigit())
+        if len(digits) >= PHONE_DIGITS and all(ch in "0123456789+ -()" for ch in term):
+            return queryset.filter(phone__endswith=digits[-PHONE_DIGITS:]), False
         return super().get_search_results(request, queryset, term)
 
     def change_view(self, request: HttpRequest, object_id: str, *args, **kwargs) -> HttpResponse:

@@ -147,7 +147,9 @@ def _person(m: Markers, *, account: bool = False, email: bool = True, phone: boo
         email=m.email("mail") if email else "",
         phone=m.phone() if phone else "",
     )
-    person.markers += [person.name.removeprefix("Name"), person.email.split("@")[0]]
+    person.markers.append(person.name.removeprefix("Name"))
+    if person.email:
+        person.markers.append(person.email.split("@")[0])
     if person.phone:
         person.markers.append(person.phone[3:])
     if account:
@@ -230,10 +232,14 @@ def _open311_posts(jurisdiction, m: Markers, people: list[Person]) -> list[str]:
 
 
 def _api_reports(jurisdiction, m: Markers, person: Person) -> None:
-    token = issue_api_token(person.user, name=m.text("tokenname"))
+    token_name = m.text("tokenname")
+    person.markers.append(token_name)
+    token = issue_api_token(person.user, name=token_name)
     client = Client(REMOTE_ADDR=m.ip(), HTTP_AUTHORIZATION=f"Bearer {token}")
     for n in range(2):
         lat, lon = POINTS[30 + n]
+        key = m.text("idempotency")
+        person.markers.append(key)
         response = client.post(
             "/api/v1/issues",
             {
@@ -243,7 +249,7 @@ def _api_reports(jurisdiction, m: Markers, person: Person) -> None:
                 "description": f"API report {n}",
             },
             content_type="application/json",
-            headers={"Idempotency-Key": m.text("idempotency")},
+            headers={"Idempotency-Key": key},
         )
         assert response.status_code == 201, response.content
 

@@ -35,7 +35,10 @@ from civicdesk.open311.models import Submission
 from civicdesk.phonelines.models import InboundSms, UssdSession
 from civicdesk.places.models import Jurisdiction
 from civicdesk.slawatch.models import EscalationRule
-from civicdesk.tests.privacy_world import CALLBACK_TOKEN, World, build_world
+from civicdesk.tests.privacy_world import (
+    CALLBACK_TOKEN,
+    World,
+)
 from civicdesk.timeline.models import Event
 from civicdesk.units.models import BusinessUnit, Programme
 
@@ -260,23 +263,6 @@ def marker_patterns(world: World) -> list[re.Pattern]:
 
 
 @pytest.fixture
-def world(
-    jurisdiction, wards, electricity, roads, programme, dispatcher, settings, tmp_path
-) -> World:
-    settings.MEDIA_ROOT = tmp_path
-    settings.LIVE_STREAM_SECONDS = 0.05
-    settings.LIVE_POLL_SECONDS = 0.01
-    return build_world(
-        jurisdiction=jurisdiction,
-        electricity=electricity,
-        roads=roads,
-        programme=programme,
-        dispatcher=dispatcher,
-        settings=settings,
-    )
-
-
-@pytest.fixture
 def no_connection_closing(monkeypatch) -> None:
     """The event streams let go of their connection while they wait; inside a test's
     transaction that would end it."""
@@ -304,7 +290,8 @@ def crawl_as(client: Client, world: World) -> Crawl:
     return crawl
 
 
-def test_the_world_really_holds_its_markers(world):
+def test_the_world_really_holds_its_markers(marked_world):
+    world = marked_world
     """The crawl proves something only if the markers are where it looks for leaks from."""
     assert len(world.issues) >= 30
     statuses = {i.status for i in world.issues}
@@ -326,7 +313,8 @@ def test_the_world_really_holds_its_markers(world):
 
 
 @pytest.mark.usefixtures("no_connection_closing")
-def test_no_personal_data_in_any_public_answer(world):
+def test_no_personal_data_in_any_public_answer(marked_world):
+    world = marked_world
     anonymous = crawl_as(Client(), world)
     assert len(anonymous.seen) > 300, anonymous.statuses
     assert anonymous.statuses[200] > 200
@@ -338,7 +326,8 @@ def test_no_personal_data_in_any_public_answer(world):
     assert "/api/v1/me/data" in other.seen or any(u.startswith("/account/") for u in other.seen)
 
 
-def test_the_crawl_catches_a_leak(world):
+def test_the_crawl_catches_a_leak(marked_world):
+    world = marked_world
     """A page that shows a reporter's e-mail is caught: the crawl can fail."""
     issue = next(i for i in world.issues if i.reporter_id)
     reporter = issue.reporter

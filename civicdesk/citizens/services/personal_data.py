@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from civicdesk import timekeeping
 from civicdesk.accounts.models import AlertChannel, Citizen, User
 from civicdesk.alerts.models import Alert, IssueAlertChoice, Preference, PushSubscription
-from civicdesk.following.models import Follow
+from civicdesk.following.models import ApiReport, Follow
 from civicdesk.issues.models import Feedback, Issue, Photo, Push
 from civicdesk.open311.models import Submission
 from civicdesk.phonelines.models import InboundSms, PhoneProfile, UssdSession
@@ -39,6 +39,10 @@ def _account(user: User | None) -> dict[str, Any] | None:
         "api_tokens": [
             {"name": t.name, "prefix": t.prefix, "created_at": _when(t.created_at)}
             for t in user.api_tokens.order_by("id")
+        ],
+        "api_reports": [
+            {"issue": r.issue_id, "idempotency_key": r.idempotency_key}
+            for r in ApiReport.objects.filter(user=user).order_by("id")
         ],
     }
 
@@ -137,7 +141,12 @@ def export_personal_data(citizen: Citizen) -> dict[str, Any]:
             ],
         },
         "browser_push_subscriptions": [
-            {"endpoint": s.endpoint, "created_at": _when(s.created_at)}
+            {
+                "endpoint": s.endpoint,
+                "p256dh": s.p256dh,
+                "auth": s.auth,
+                "created_at": _when(s.created_at),
+            }
             for s in PushSubscription.objects.filter(citizen=citizen).order_by("id")
         ],
         "issues_reported": _reported(citizen),
