@@ -3,8 +3,9 @@ whose requests a barrier releases together, a few rounds each.
 
 - 20 citizens pushing one issue at once count 20; one citizen pushing four times at once
   counts once (and is one citizen row, though it was their first contact).
-- The same report sent four times at once with one Idempotency-Key (JSON API, Open311)
-  makes one issue, one timeline, one alert; every answer names that issue.
+- The same report sent four times at once with one Idempotency-Key (JSON API, Open311),
+  or the web form's key (the offline queue's retries), makes one issue, one timeline, one
+  alert; every answer names that issue.
 - First contacts at once from one e-mail or one phone number make one citizen.
 
 On SQLite the server's writers queue for the database's single write lock (IMMEDIATE
@@ -18,6 +19,7 @@ import pytest
 from civicdesk.accounts.models import Citizen, User
 from civicdesk.accounts.services import issue_api_token
 from civicdesk.alerts.models import Alert
+from civicdesk.citizens.models import ReportKey
 from civicdesk.following.models import ApiReport
 from civicdesk.issues.models import Issue, Push
 from civicdesk.open311.models import Submission
@@ -25,6 +27,7 @@ from civicdesk.open311.services import register_application
 from civicdesk.testing.parallel import (
     at_once,
     browser,
+    form_fields,
     short_connections,  # noqa: F401 (a fixture)
 )
 from civicdesk.timeline.models import Event
@@ -141,6 +144,29 @@ def test_one_idempotency_key_sent_four_times_at_once_makes_one_issue_open311(liv
         ids = {int(a.json()[0]["service_request_id"]) for a in answers}
         issue = _one_issue_made(ids, reporters=1)
         assert Submission.objects.get().issue_id == issue.pk
+        Issue.objects.all().delete()
+        Citizen.objects.all().delete()
+
+
+def test_the_web_form_sent_four_times_at_once_with_its_key_makes_one_issue(live_server, city):
+    client = browser(live_server)
+    details = "/report/jhb/power-outage/details/"
+    for round in range(ROUNDS):
+        page = client.get(details, params={"lat": LAT, "lon": LON})
+        form = form_fields(page.text, "key")
+        form |= {
+            "q_extent": ["street"],
+            "description": ["No power since 6am"],
+            "email": [f"thabo{round}@example.org"],
+        }
+        post = partial(client.post, details, data=form, headers={"Accept": "application/json"})
+
+        answers = at_once([post] * 4)
+
+        assert [a.status_code for a in answers] == [200] * 4, answers[0].text
+        assert len({a.text for a in answers}) == 1
+        issue = _one_issue_made({a.json()["issue"] for a in answers}, reporters=1)
+        assert ReportKey.objects.get(key=form["key"][0]).issue_id == issue.pk
         Issue.objects.all().delete()
         Citizen.objects.all().delete()
 
