@@ -123,8 +123,10 @@ def test_a_change_by_staff_appears_on_the_open_page(page, wards, electricity, pr
     page.wait_for_timeout(800)  # the stream is connected
     activity = create_activity(programme, staff, title="Replace the transformer", issues=[issue])
     update_activity(activity, staff, status="in_progress", public_summary="Crew on site")
+    # A function, not an expression: the page's CSP forbids the eval an expression needs.
     page.wait_for_function(
-        "document.querySelector('[data-status]').textContent === 'In progress'", timeout=10_000
+        "() => document.querySelector('[data-status]').textContent === 'In progress'",
+        timeout=10_000,
     )
     update_activity(activity, staff, progress=60, public_summary="Cable laid, testing tonight")
     page.get_by_text("Cable laid, testing tonight").first.wait_for(timeout=10_000)
@@ -157,7 +159,7 @@ def test_a_report_made_offline_is_sent_once_when_the_connection_returns(
 ):
     page.goto(f"/report/jhb/power-outage/details/?lat={LAT}&lon={LON}")
     page.wait_for_function(
-        "navigator.serviceWorker && navigator.serviceWorker.controller !== undefined"
+        "() => navigator.serviceWorker && navigator.serviceWorker.controller !== undefined"
     )
     fill_details(page, tmp_path)
     page.context.set_offline(True)
