@@ -134,6 +134,10 @@ MIX = {
 }
 
 
+def seconds_left(deadline: float) -> float:
+    return max(0.0, deadline - time.time())
+
+
 async def _client(
     http: httpx.AsyncClient,
     target: Target,
@@ -142,7 +146,7 @@ async def _client(
     think: float,
     records: list[Record],
 ) -> None:
-    await asyncio.sleep(random.uniform(0, think))  # clients arrive spread out
+    await asyncio.sleep(min(random.uniform(0, think), seconds_left(deadline)))  # spread out
     n = 0
     while time.time() < deadline:
         n += 1
@@ -156,7 +160,7 @@ async def _client(
         except httpx.HTTPError as exc:
             status, error = 0, f"{type(exc).__name__}: {exc}"[:200]
         records.append(Record(client, kind, method, path, start, time.time(), status, error))
-        await asyncio.sleep(random.uniform(0.5 * think, 1.5 * think))
+        await asyncio.sleep(min(random.uniform(0.5 * think, 1.5 * think), seconds_left(deadline)))
 
 
 async def _watch(http: httpx.AsyncClient, path: str, deadline: float, log: StreamLog) -> None:

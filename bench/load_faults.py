@@ -242,13 +242,13 @@ def main() -> None:
     parser.add_argument("--issues", type=int, default=50_000, help="generated issues (once)")
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=300)
-    parser.add_argument("--think", type=float, default=1.0, help="mean seconds between requests")
+    parser.add_argument("--think", type=float, default=20, help="mean seconds between requests")
     parser.add_argument("--workers", type=int, default=5, help="gunicorn processes")
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn process")
     parser.add_argument("--warmup", type=float, default=15, help="unrecorded seconds first")
     parser.add_argument("--port", type=int, default=8731)
     parser.add_argument("--redis-port", type=int, default=6399, help="own Redis; 0: none")
-    parser.add_argument("--p99-limit-ms", type=float, default=1000)
+    parser.add_argument("--p99-limit-ms", type=float, default=2000)
     parser.add_argument("--restart-at", type=float, help="restart PostgreSQL after N seconds")
     parser.add_argument("--pg-data", help="the data directory of the cluster to restart")
     parser.add_argument("--out", type=Path, default=Path("/tmp/civicdesk-load"))
@@ -296,7 +296,11 @@ def main() -> None:
         for process in (worker, server, redis):
             if process:
                 process.terminate()
-                process.wait()
+                try:  # gunicorn waits for open live streams up to its graceful timeout
+                    process.wait(timeout=40)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
     log_path = args.out / f"{stamp}-requests.csv"
     write_log(records, log_path)
     result = {
