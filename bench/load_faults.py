@@ -101,7 +101,7 @@ def make_target(clients: int) -> Target:
     hot, others = open_ids[:HOT_ISSUES], open_ids[HOT_ISSUES:5000]
     return Target(
         read_ids=random.sample(ids, min(len(ids), 20_000)),
-        open_ids=others + hot * (len(others) // 100 + 1),
+        open_ids=others + hot * (len(others) // 7 + 1),  # a third of pushes: live events
         type_codes=codes,
         open311_key=key,
         tokens=tokens,
@@ -158,12 +158,12 @@ def children(pid: int) -> set[int]:
     return {int(p) for p in out.stdout.split()}
 
 
-def restart_database(data: str, window: dict, delay: float) -> None:
+def restart_database(data: str, mode: str, window: dict, delay: float) -> None:
     time.sleep(delay)
     window["start"] = time.time()
     subprocess.run(
         ["runuser", "-u", "postgres", "--", "/usr/lib/postgresql/15/bin/pg_ctl", "-D", data,
-         "-m", "fast", "-w", "restart", "-l", str(Path(data).parent / "server.log")],
+         "-m", mode, "-w", "restart", "-l", str(Path(data).parent / "server.log")],
         check=True, capture_output=True,
     )  # fmt: skip
     window["end"] = time.time()  # accepting connections again (-w)
@@ -251,6 +251,7 @@ def main() -> None:
     parser.add_argument("--p99-limit-ms", type=float, default=2000)
     parser.add_argument("--restart-at", type=float, help="restart PostgreSQL after N seconds")
     parser.add_argument("--pg-data", help="the data directory of the cluster to restart")
+    parser.add_argument("--restart-mode", choices=["fast", "immediate"], default="fast")
     parser.add_argument("--out", type=Path, default=Path("/tmp/civicdesk-load"))
     args = parser.parse_args()
     url = urlparse(os.environ.get("DATABASE_URL", ""))
@@ -275,12 +276,13 @@ def main() -> None:
     try:
         base = f"http://127.0.0.1:{args.port}"
         # Warm every web process up (imports, templates, connections), unrecorded.
-        asyncio.run(run(base, target, min(args.clients, 40), args.warmup, args.think))
+        asyncio.run(run(base, target, min(args.clients, 20), args.warmup, min(args.think, 1)))
         web_workers = children(server.pid)
         restarter = None
         if args.restart_at is not None:
             restarter = threading.Thread(
-                target=restart_database, args=(args.pg_data, window, args.restart_at)
+                target=restart_database,
+                args=(args.pg_data, args.restart_mode, window, args.restart_at),
             )
             restarter.start()
         streams = [f"/live/issues/{i}/events/" for i in target.open_ids[-HOT_ISSUES:]]
@@ -322,6 +324,7 @@ def main() -> None:
         result["restart"] = {
             "window": [window["start"], window["end"]],
             "window_s": round(window["end"] - window["start"], 2),
+            "mode": args.restart_mode,
             "failed_in_window": len(failed) - len(outside),
             "failed_outside_window": len(outside),
             "examples_outside": [r.__dict__ for r in outside[:5]],
