@@ -9,8 +9,11 @@ On SQLite the server's writers queue for the database's single write lock (IMMED
 transactions); on PostgreSQL they run side by side and queue on the activity's row lock.
 The assertions are the same on both."""
 
+from datetime import timedelta
+
 import pytest
 
+from civicdesk import timekeeping
 from civicdesk.accounts.models import User
 from civicdesk.accounts.services import issue_api_token
 from civicdesk.activities.models import Activity, ActivityIssue
@@ -41,7 +44,16 @@ def colleague(programme) -> User:
 
 @pytest.fixture
 def activity(programme, staff) -> Activity:
-    return create_activity(programme, staff, title="Restore power", description="Feeder 4")
+    start = timekeeping.now().replace(second=0, microsecond=0) + timedelta(days=1)
+    return create_activity(
+        programme,
+        staff,
+        title="Restore power",
+        description="Feeder 4",
+        scheduled_start=start,
+        scheduled_end=start + timedelta(hours=4),
+        assignees=[staff],
+    )
 
 
 def _edit_form(client, activity: Activity) -> dict[str, list[str]]:
@@ -70,6 +82,9 @@ def test_two_staff_editing_different_fields_at_once_keep_both(
         assert activity.title == f"Restore power, round {round}"
         assert activity.description == f"Feeder 4 and 5, round {round}"
         assert activity.version == 1 + 2 * (round + 1)
+        # Fields neither of them touched are as they were (not rewritten from a form).
+        assert activity.scheduled_end - activity.scheduled_start == timedelta(hours=4)
+        assert list(activity.assignees.all()) == [staff]
     edits = Event.objects.filter(activity=activity, kind="activity_edited")
     assert sorted(edits.values_list("note", flat=True)) == sorted(["description", "title"] * ROUNDS)
 
