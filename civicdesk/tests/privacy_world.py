@@ -41,7 +41,7 @@ from civicdesk.citizens.services.account import sign_up
 from civicdesk.citizens.services.following import follow
 from civicdesk.imports.mapping import parse_mapping
 from civicdesk.imports.services import import_requests
-from civicdesk.issues.models import Issue
+from civicdesk.issues.models import Feedback, Issue, Photo
 from civicdesk.issues.services import (
     Contact,
     acknowledge,
@@ -54,6 +54,7 @@ from civicdesk.issues.services import (
     report_issue,
     request_info,
 )
+from civicdesk.moderation.services import hide_photo, redact_description, redact_feedback
 from civicdesk.open311.models import Submission
 from civicdesk.open311.services import register_application
 from civicdesk.phonelines.models import PhoneLine
@@ -180,7 +181,7 @@ def _report(jurisdiction, code: str, n: int, person: Person | None, **extra) -> 
         lat=lat,
         lon=lon,
         answers=answers,
-        description=f"Public description {n}",
+        description=extra.pop("description", f"Public description {n}"),
         reporter=person.contact() if person else None,
         **extra,
     )
@@ -388,7 +389,12 @@ def build_world(*, jurisdiction, electricity, roads, programme, dispatcher, sett
                     f"{filename}.jpg", jpeg_with_exif(artist, words), content_type="image/jpeg"
                 )
             ]
-        issues.append(_report(jurisdiction, "power-outage", n, person, photos=photos))
+        words = {}
+        if n == 6:  # a reporter who put their own details in the description
+            private = m.text("ownwords")
+            person.markers.append(private)
+            words = {"description": f"Call me on {private}"}
+        issues.append(_report(jurisdiction, "power-outage", n, person, photos=photos, **words))
     for n in range(8, 20):
         issues.append(_report(jurisdiction, "pothole", n, people[n - 8] if n < 19 else None))
     issues.append(
@@ -444,6 +450,13 @@ def build_world(*, jurisdiction, electricity, roads, programme, dispatcher, sett
         comment = m.text("feedback")
         people[n].markers.append(comment)
         give_feedback(issues[n], people[n].citizen, rating=4, fixed=n != 2, comment=comment)
+    # Moderation: the details in a description, a feedback comment and a photo are taken
+    # down by staff; the originals stay for audit only.
+    redact_description(issues[6], staff, reason="Personal details")
+    redact_feedback(
+        Feedback.objects.get(issue=issues[0]), staff, reason="Personal details", replacement="…"
+    )
+    hide_photo(Photo.objects.filter(issue=issues[1]).get(), staff, reason="A face")
     reject(issues[8], roads_staff, "Not on a public road")
     merge_duplicate(issues[10], issues[9], roads_staff)
     acknowledge(issues[11], roads_staff)

@@ -31,6 +31,7 @@ from civicdesk.citizens.services.following import follow
 from civicdesk.following.models import Follow
 from civicdesk.issues.models import OPEN_STATUSES, Feedback, Photo, Push
 from civicdesk.issues.services import push
+from civicdesk.moderation.models import Moderation
 from civicdesk.open311.models import Submission
 from civicdesk.phonelines.models import InboundSms, UssdSession
 from civicdesk.places.models import Jurisdiction
@@ -215,6 +216,7 @@ class Crawl:
         self.statuses: Counter = Counter()
         self.leaks: list[str] = []
         self.per_shape: Counter = Counter()
+        self.status_of: dict[str, int] = {}
 
     def run(self, seeds: list[str]) -> None:
         """Every seed, then the links found, at most MAX_QUERIES_PER_PATH queries of a path
@@ -234,6 +236,7 @@ class Crawl:
                 self.per_path[path] += 1
             response = self.client.get(url)
             self.statuses[response.status_code] += 1
+            self.status_of[url] = response.status_code
             body = _body(response)
             text = body.decode("utf-8", errors="replace")
             headers = "\n".join(f"{k}: {v}" for k, v in response.headers.items())
@@ -304,12 +307,15 @@ def test_the_world_really_holds_its_markers(marked_world):
     assert UssdSession.objects.filter(session_id__contains=run).count() == 1
     assert PushSubscription.objects.filter(endpoint__contains=run).count() == 6
     assert Follow.objects.count() >= 10 and Push.objects.count() >= 24
-    assert Feedback.objects.filter(comment__contains=run).count() == 3
+    assert Feedback.objects.filter(comment__contains=run).count() == 2  # and one redacted
     assert Event.objects.filter(kind="info_given", note__contains=run).count() == 2
     assert Event.objects.filter(kind="note", note__contains=run).count() >= 7
     # Uploaded as "<marker>.jpg" with EXIF markers; stored under a random name, re-encoded.
     assert Photo.objects.count() == 3 and not Photo.objects.filter(image__contains=run).exists()
     assert Citizen.objects.filter(name__contains=run).count() == 13
+    # Taken down by staff, kept for audit: a description, a feedback comment, a photo.
+    assert Moderation.objects.filter(original__contains=run).count() == 2
+    assert Photo.objects.filter(hidden=True).count() == 1
 
 
 @pytest.mark.usefixtures("no_connection_closing")
@@ -319,6 +325,10 @@ def test_no_personal_data_in_any_public_answer(marked_world):
     assert len(anonymous.seen) > 300, anonymous.statuses
     assert anonymous.statuses[200] > 200
     assert not anonymous.leaks, "\n".join(anonymous.leaks[:40])
+    hidden = Photo.objects.get(hidden=True)
+    assert anonymous.status_of[f"/photos/{hidden.pk}/"] == 404
+    shown = Photo.objects.filter(hidden=False).values_list("pk", flat=True)
+    assert all(anonymous.status_of[f"/photos/{pk}/"] == 200 for pk in shown)
 
     other = crawl_as(another_citizen(world), world)
     assert not other.leaks, "\n".join(other.leaks[:40])

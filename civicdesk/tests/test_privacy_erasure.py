@@ -138,10 +138,11 @@ def test_an_administrator_finds_exports_and_erases_a_phone_citizen(marked_world)
 
 def test_erasure_leaves_no_marker_of_the_citizen_anywhere(marked_world):
     """An account holder deletes their account on the site; a citizen without an account
-    (reports by e-mail, an Open311 app's device ids, follows by contact) is erased by an
+    (reports by e-mail, an Open311 app's device ids, follows by contact, details in a
+    description that staff redacted) is erased by an
     administrator. Nothing of either is left in the database; everyone else's data is."""
     world = marked_world
-    holder, contact_only = world.people[1], world.people[5]
+    holder, contact_only = world.people[1], world.people[6]
     assert holder.user is not None and contact_only.user is None
     feedback_before = Feedback.objects.count()
     push_counts = dict(Issue.objects.values_list("pk", "push_count"))
@@ -158,6 +159,8 @@ def test_erasure_leaves_no_marker_of_the_citizen_anywhere(marked_world):
     done = run_action(admin_client(), "erase_personal_data", contact_citizen, confirm="yes")
     assert done.status_code == 302
 
+    # Their own words that staff had redacted were kept for audit: erased too.
+    assert any("ownwords" in m for m in contact_only.markers)
     leftovers = find_in_database(holder.markers + contact_only.markers)
     assert not leftovers, leftovers
     # What is kept: issues, pushes and feedback ratings, unnamed.

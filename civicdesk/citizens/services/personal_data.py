@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from civicdesk import timekeeping
@@ -14,6 +15,7 @@ from civicdesk.accounts.models import AlertChannel, Citizen, User
 from civicdesk.alerts.models import Alert, IssueAlertChoice, Preference, PushSubscription
 from civicdesk.following.models import ApiReport, Follow
 from civicdesk.issues.models import Feedback, Issue, Photo, Push
+from civicdesk.moderation.models import Moderation
 from civicdesk.open311.models import Submission
 from civicdesk.phonelines.models import InboundSms, PhoneProfile, UssdSession
 from civicdesk.timeline.models import Event
@@ -180,7 +182,31 @@ def export_personal_data(citizen: Citizen) -> dict[str, Any]:
             for a in Alert.objects.filter(citizen=citizen).order_by("id")
         ],
         "phone": _phone(citizen),
+        "redacted_by_staff": [
+            {
+                "issue": r.issue_id,
+                "what": r.target,
+                "original": r.original,
+                "shown_instead": r.replacement,
+                "at": _when(r.created_at),
+            }
+            for r in _moderated_originals(citizen).order_by("id")
+        ],
     }
+
+
+def _moderated_originals(citizen: Citizen):
+    """Staff's redactions of the citizen's own words (their reports' descriptions, their
+    feedback, their answers to staff): the originals kept for audit."""
+    reported = Issue.objects.filter(reporter=citizen).values("pk")
+    feedback = Feedback.objects.filter(citizen=citizen).values("pk")
+    answers = Event.objects.filter(issue__in=reported, kind__in=CITIZEN_NOTE_KINDS).values("pk")
+    Target = Moderation.Target
+    return Moderation.objects.filter(
+        Q(target=Target.DESCRIPTION, issue__in=reported)
+        | Q(target=Target.FEEDBACK, object_id__in=feedback)
+        | Q(target=Target.NOTE, object_id__in=answers)
+    )
 
 
 @transaction.atomic
@@ -192,6 +218,7 @@ def erase_citizen(citizen: Citizen) -> Citizen:
     user = citizen.user
     if user is not None and (user.is_staff or user.is_superuser):
         raise ValidationError(_("Staff accounts are closed by an administrator."))
+    _moderated_originals(citizen).update(original="")
     reported = Issue.objects.filter(reporter=citizen).values("pk")
     Submission.objects.filter(issue__in=reported).update(device_id="", account_id="")
     Event.objects.filter(issue__in=reported, kind__in=CITIZEN_NOTE_KINDS).update(note="")
