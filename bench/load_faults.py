@@ -10,7 +10,7 @@ comes from one address. Each request's start, end and status go to a CSV log.
 Passes when: no request fails and p99 stays within --p99-limit-ms (without a restart); with
 a restart, every failed request overlaps the restart window, no gunicorn worker was
 replaced, the worker process lives on and beats after the restart, alerts are delivered
-after it, and every live stream reconnects and receives events after it.
+after it, and every live stream (the same one, or reconnected) receives events after it.
 
 Restarting needs the server's data directory and must never be the shared server: use a
 cluster of your own (docs/benchmarks.md shows how), e.g.
@@ -331,9 +331,9 @@ def main() -> None:
             "statuses_of_failures": sorted({r.status for r in failed}),
             "after": recovery,
         }
-        streams_ok = all(
-            s["connects_after_restart"] and s["events_after_restart"] for s in recovery["streams"]
-        )
+        # A stream waiting between events holds no connection and may outlive the restart;
+        # one that was reading reconnects. Either way, events must flow after it.
+        streams_ok = all(s["events_after_restart"] for s in recovery["streams"])
         ok = ok and not outside and streams_ok and recovery["worker_alive"]
         ok = ok and recovery["worker_beat_after_restart"] and recovery["alerts_sent_after_restart"]
     else:
