@@ -259,8 +259,9 @@ def main() -> None:
         sys.exit("--restart-at needs --pg-data and a cluster of your own (not port 5432)")
     prepare(args.issues)
     from civicdesk.issues.models import Issue
+    from civicdesk.timeline.models import Event
 
-    stored = Issue.objects.count()
+    stored = {"issues": Issue.objects.count(), "events": Event.objects.count()}
     target = make_target(args.clients)
     args.out.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -306,7 +307,7 @@ def main() -> None:
     log_path = args.out / f"{stamp}-requests.csv"
     write_log(records, log_path)
     result = {
-        "issues_at_start": stored,
+        "data_at_start": stored,
         "clients": args.clients,
         "seconds": args.seconds,
         "think_seconds": args.think,
