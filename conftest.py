@@ -47,8 +47,9 @@ def report_outage(jurisdiction: Jurisdiction, reporter=None, **overrides) -> Iss
 
 @pytest.fixture(autouse=True)
 def fast_passwords(settings) -> None:
-    """Tests create users by the dozen; real password hashing would dominate their time."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    """Tests create users by the hundred: Argon2 as in production, at a test's cost
+    (production's parameters are tested in civicdesk/tests/test_production_settings.py)."""
+    settings.PASSWORD_HASHERS = ["civicdesk.testing.hashers.CheapArgon2PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
