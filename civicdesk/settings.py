@@ -250,13 +250,14 @@ def url_origin(url: str) -> str:
 
 # Content-Security-Policy (django-csp): scripts only from this site's files, never inline
 # (no inline <script> or on…= handlers, no eval; data for scripts in json_script blocks or
-# data- attributes). Map tiles come from MAP_TILE_URL's server; Leaflet shows data: images.
+# data- attributes). Map tiles come from MAP_TILE_URL's server; data: images are Leaflet's
+# blank tile and Swagger UI's icons.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:", "blob:", *filter(None, [url_origin(MAP_TILE_URL)])],
+        "img-src": [SELF, "data:", *filter(None, [url_origin(MAP_TILE_URL)])],
         "connect-src": [SELF],
         "font-src": [SELF],
         "manifest-src": [SELF],
