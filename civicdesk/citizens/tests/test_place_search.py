@@ -15,7 +15,7 @@ PLACE = "/report/jhb/power-outage/"
 
 
 @pytest.fixture(autouse=True)
-def geocoder(settings):
+def geocoder(settings, db):
     cache.clear()
     server = nominatim()
     settings.GEOCODER_URL = f"{server.url}/search"

@@ -14,7 +14,7 @@ from conftest import CARLTON_CENTRE as CARLTON_POINT
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
+def empty_cache(db):
     cache.clear()
 
 

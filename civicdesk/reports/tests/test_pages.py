@@ -20,7 +20,7 @@ MARKERS = ("Nomvula Markerface", "marker@example.org", "+27 82 000 1234", "MARKE
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache():
+def fresh_cache(db):
     cache.clear()
 
 
