@@ -44,6 +44,7 @@ CONTACT_READERS = frozenset({"staff", "manager", "dispatcher", "admin"})
 
 IN_CIT = "→ citizens' sign-in"
 IN_STF = "→ staff sign-in"
+IN_CODE = "→ staff sign-in code"  # the second factor's step
 IN_ADM = "→ admin login"
 REDIR = "→ elsewhere"
 HEALTHY = (200, 503)  # 503 when a part (the mail server, the workers) is down
@@ -66,8 +67,9 @@ class Check:
     data: dict[str, Any] | None = None
     # The JSON API: a JSON body and a bearer token instead of the browser session.
     api: bool = False
-    # Texts (world names) that the listed roles must not be shown.
+    # Texts (world names) that the listed roles must not be shown, and must be shown.
     hidden: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    shown: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # A probe (see the test) whose value no role may change, even when allowed in.
     kept: str | None = None
     why: str = ""
@@ -226,12 +228,16 @@ MATRIX: dict[str, list[Check]] = {
     "reports:transparency": PUBLIC,
     "health": PUBLIC,
     "health-details": [get(everyone=HEALTHY), post(everyone=405)],
-    "live:issue-events": PUBLIC,
+    "live:issue-events": [
+        get(everyone=200, query={"after": 0}, shown={"an_event": ROLES}),
+        post(everyone=405),
+    ],
         #         anon     citizen  other    staff    o.staff  manager  dispatch admin
     "live:unit-events": [
-        get(      403,     403,     403,     200,     403,     200,     200,     200),
+        get(      403,     403,     403,     200,     403,     200,     200,     200,
+            query={"after": 0}, shown={"internal_note": ("staff", "dispatcher")}),
         get(      403,     403,     403,     403,     200,     403,     200,     200,
-            kwargs={"unit_id": "unit_b"}),
+            kwargs={"unit_id": "unit_b"}, query={"after": 0}),
     ],
     "phonelines:ussd": [
         get(everyone=405, kwargs={"token": "phone_token"}),
@@ -246,7 +252,11 @@ MATRIX: dict[str, list[Check]] = {
     ],
     # ------------------------------------------------------------------ staff pages
         #         anon     citizen  other    staff    o.staff  manager  dispatch admin
-    "backoffice:home": [ANY_STAFF_PAGE, post(everyone=405)],
+    "backoffice:home": [
+        get(      IN_STF,  403,     403,     200,     200,     200,     200,     200,
+            hidden={"unit_a_name": ("other_staff",)}),
+        post(everyone=405),
+    ],
     "backoffice:sign-in": [
         get(      200,     REDIR,   REDIR,   REDIR,   REDIR,   REDIR,   REDIR,   REDIR),
     ],
@@ -265,7 +275,11 @@ MATRIX: dict[str, list[Check]] = {
         get(      IN_STF,  403,     403,     403,     200,     403,     200,     200,
             kwargs={"unit_id": "unit_b"}),
     ],
-    "backoffice:inbox-map-data": [UNIT_A_PAGE],
+    "backoffice:inbox-map-data": [
+        UNIT_A_PAGE,
+        get(      IN_STF,  403,     403,     403,     403,     403,     403,     403,
+            query={"programme": W("programme_b")}, why="unit B's programme in unit A's map"),
+    ],
     "backoffice:bulk-action": [
         get(everyone=405),
         post(     IN_STF,  403,     403,     REDIR,   403,     REDIR,   REDIR,   REDIR,
@@ -283,6 +297,8 @@ MATRIX: dict[str, list[Check]] = {
     ],
     "backoffice:rule": [
         get(      IN_STF,  403,     403,     403,     403,     200,     403,     200),
+        get(      IN_STF,  403,     403,     403,     403,     404,     403,     404,
+            kwargs={"rule_id": "rule_b"}, why="unit B's rule through unit A's address"),
         post(     IN_STF,  403,     403,     403,     403,     REDIR,   403,     REDIR,
              data={"action": "delete"}),
     ],
@@ -301,6 +317,7 @@ MATRIX: dict[str, list[Check]] = {
     "backoffice:issue-contacts": [
         get(everyone=405),
         post(     IN_STF,  403,     403,     200,     403,     200,     200,     200,
+             shown={"citizen_email": ("staff", "dispatcher")},
              why="contacts for the issue's unit and dispatchers, on request (and logged)"),
     ],
     "moderation:issue": [
@@ -326,7 +343,8 @@ MATRIX: dict[str, list[Check]] = {
             hidden={"activity_a_title": ("other_staff",)}),
     ],
     "backoffice:activity-new": [
-        ANY_STAFF_PAGE,
+        get(      IN_STF,  403,     403,     200,     200,     200,     200,     200,
+            hidden={"programme_a_name": ("other_staff",)}),
         post(     IN_STF,  403,     403,     REDIR,   400,     REDIR,   REDIR,   REDIR,
              data={"programme": W("programme_id"), "title": "Night shift"},
              why="unit A's programme is not a choice for unit B's staff"),
@@ -352,7 +370,10 @@ MATRIX: dict[str, list[Check]] = {
              data={"ids": W("issue_a"), "unit": W("unit_b")}),
     ],
     # ------------------------------------------------------------------ reports
-    "reports:sla": [ANY_STAFF_PAGE],
+    "reports:sla": [
+        get(      IN_STF,  403,     403,     200,     200,     200,     200,     200,
+            query={"group_by": "unit"}, hidden={"unit_a_name": ("other_staff",)}),
+    ],
     "reports:sla-csv": [
         get(      IN_STF,  403,     403,     200,     200,     200,     200,     200,
             query={"group_by": "unit"}, hidden={"unit_a_name": ("other_staff",)}),
@@ -382,6 +403,7 @@ MATRIX: dict[str, list[Check]] = {
     "api:my_data": [api_get(401, 200, 200, 200, 200, 200, 200, 200)],
     "api:issue_contacts": [
         api_get(  401,     403,     403,     200,     403,     200,     200,     200,
+                shown={"citizen_email": ("staff", "dispatcher")},
                 why="contacts for the issue's unit and dispatchers (and logged)"),
     ],
     "api:push_issue": [
@@ -456,6 +478,9 @@ MATRIX: dict[str, list[Check]] = {
         get(everyone=200),
         post(everyone=403, data={"service_request_id": W("issue_a"), "status": "closed"},
              why="no api_key"),
+        post(everyone=403, data={"api_key": W("open311_key"), "service_request_id": W("issue_a"),
+                                 "status": "closed"},
+             why="a client's key, but not an outside provider's"),
     ],
     "civicdesk.open311.views.not_found": [get(everyone=404), post(everyone=404)],
     # ------------------------------------------------------------------ the admin
