@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from civicdesk.accounts.models import User
+from civicdesk.accounts.services import issue_api_token
 from civicdesk.activities.services import create_activity, update_activity
 from civicdesk.issues.models import Feedback, Photo
 from civicdesk.issues.services import give_feedback, reject
@@ -207,3 +208,39 @@ def test_open311_clients_see_the_redacted_text(client, issue, staff):
     client.logout()
     [request] = client.get(f"/open311/v2/requests/{issue.pk}.json").json()
     assert request["description"] == "Dark street."
+
+
+def api_post(client, token: str, issue, body: dict):
+    return client.post(
+        f"/api/v1/issues/{issue.pk}/moderations",
+        data=json.dumps(body),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+
+
+def test_the_staff_api_redacts_and_hides(client, issue, staff, roads_staff):
+    photo = issue.photos.first()
+    body = {"target": "description", "replacement": "Dark street.", "reason": "Phone"}
+    refused = api_post(client, issue_api_token(roads_staff), issue, body)
+    assert refused.status_code == 403 and not Moderation.objects.exists()
+    token = issue_api_token(staff)
+    done = api_post(client, token, issue, body)
+    assert done.status_code == 201, done.content
+    assert done.json()["replacement"] == "Dark street." and SECRET not in done.content.decode()
+    hidden = api_post(client, token, issue, {"target": "photo", "id": photo.pk, "reason": "Face"})
+    assert hidden.status_code == 201
+    photo.refresh_from_db()
+    assert photo.hidden
+    missing = api_post(client, token, issue, {"target": "note", "id": 10**15, "reason": "x"})
+    assert missing.status_code == 404
+    assert client.get(f"/photos/{photo.pk}/").status_code == 404
+    assert SECRET not in public_outputs(client, issue)
+
+
+def test_citizens_tokens_may_not_moderate(client, issue):
+    citizen = User.objects.create_user("citizen", password="x")
+    body = {"target": "description", "reason": "x"}
+    assert api_post(client, issue_api_token(citizen), issue, body).status_code == 403
+    issue.refresh_from_db()
+    assert SECRET in issue.description
