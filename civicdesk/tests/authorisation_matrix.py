@@ -406,6 +406,11 @@ MATRIX: dict[str, list[Check]] = {
                 shown={"citizen_email": ("staff", "dispatcher")},
                 why="contacts for the issue's unit and dispatchers (and logged)"),
     ],
+    "api:moderate": [
+        api_post( 401,     403,     403,     201,     403,     201,     201,     201,
+                 data={"target": "description", "reason": "Abusive", "replacement": ""},
+                 why="staff of the issue's unit and dispatchers redact it"),
+    ],
     "api:push_issue": [
         api_post( 401,     400,     200,     200,     200,     200,     200,     200,
                  why="the reporter follows already"),
