@@ -129,7 +129,8 @@
     if (!navigator.onLine) { keep(); return; }
     send({ action: form.action, entries: entries(form) }).then((response) => {
       if (response.ok) return response.json().then((answer) => { location.href = answer.url; });
-      if (response.status === 400) { form.submit(); return; }
+      // Refused input or too many reports: the page itself says what and until when.
+      if (response.status === 400 || response.status === 429) { form.submit(); return; }
       return keep();
     }, keep);
   });
