@@ -28,7 +28,7 @@ REPORT, PUSH, SIGN_IN, SIGN_IN_LINK = "report", "push", "sign_in", "sign_in_link
 @dataclass(frozen=True)
 class Refusal:
     action: str
-    retry_after: int  # seconds until the earliest counter that refused resets
+    retry_after: int  # seconds until every counter that refused has reset
 
     @property
     def retry_at(self) -> datetime:
@@ -78,10 +78,11 @@ def contact_account(email: str, phone: str) -> str:
 
 def client_ip(request: HttpRequest) -> str:
     """The client's address; behind a proxy, settings.RATE_LIMIT_IP_HEADER names the META
-    entry the proxy sets (e.g. HTTP_X_REAL_IP)."""
+    entry the proxy sets (e.g. HTTP_X_REAL_IP). Of a list (X-Forwarded-For) the last entry
+    is taken: the one our proxy added; the ones before it are whatever the client sent."""
     header = settings.RATE_LIMIT_IP_HEADER
     address = request.META.get(header, "") if header else ""
-    address = address.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
+    address = address.split(",")[-1].strip() or request.META.get("REMOTE_ADDR", "")
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
@@ -106,6 +107,5 @@ def check(request: HttpRequest, action: str, keys: Mapping[str, str]) -> None:
 
 
 def count(request: HttpRequest, action: str, keys: Mapping[str, str]) -> None:
-    """Add one to every counter of `keys`."""
-    for _usage in _usages(request, action, keys, increment=True):
-        pass
+    """Add one to every counter of `keys` (reading a usage with increment counts it)."""
+    list(_usages(request, action, keys, increment=True))

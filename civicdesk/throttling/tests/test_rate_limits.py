@@ -227,3 +227,15 @@ def test_wrong_sign_in_links_count_as_failed_sign_ins(client, db, limit):
     for _ in range(2):
         assert client.post("/account/sign-in/link/not-a-token/").status_code == 400
     assert client.post("/account/sign-in/link/not-a-token/").status_code == 429
+
+
+def test_behind_a_proxy_the_address_it_adds_counts(client, wards, electricity, limit, settings):
+    settings.RATE_LIMIT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    limit(report_per_ip="1/h")
+    spoofed = {"HTTP_X_FORWARDED_FOR": "1.1.1.1, 10.0.0.7"}
+    assert web_report(client, 0, email="a@example.org", **spoofed).status_code == 302
+    # Whatever the client claims first, the proxy's last entry is what is counted.
+    spoofed = {"HTTP_X_FORWARDED_FOR": "2.2.2.2, 10.0.0.7"}
+    assert web_report(client, 1, email="b@example.org", **spoofed).status_code == 429
+    other = {"HTTP_X_FORWARDED_FOR": "10.0.0.8"}
+    assert web_report(client, 2, email="c@example.org", **other).status_code == 302
