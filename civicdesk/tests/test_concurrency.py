@@ -85,6 +85,33 @@ def test_one_citizen_pushing_four_times_at_once_counts_once(live_server, city):
     assert Event.objects.filter(issue=issue, kind="pushed").count() == ROUNDS
 
 
+def test_pushes_at_once_on_the_issue_page_count_each_person_once(live_server, city):
+    issue = report_outage(city)
+    page = f"/issues/{issue.pk}/"
+    for round in range(ROUNDS):
+        # A signed-out citizen by e-mail and a signed-in one with no citizen row yet, each
+        # pressing Push twice at once.
+        user = User.objects.create_user(f"web{round}", email=f"web{round}@example.org")
+        anonymous, signed_in = browser(live_server), browser(live_server, user)
+        posts = []
+        for client in (anonymous, signed_in, anonymous, signed_in):
+            assert client.get(page).status_code == 200  # sets the CSRF cookie
+            form = {
+                "csrfmiddlewaretoken": client.cookies["csrftoken"],
+                "email": f"Anon{round}@example.org",
+                "phone": "",
+            }
+            posts.append(partial(client.post, f"{page}push/", data=form))
+
+        answers = at_once(posts)
+
+        assert [a.status_code for a in answers] == [302] * 4, answers[0].text[:300]
+        issue.refresh_from_db()
+        assert issue.push_count == Push.objects.filter(issue=issue).count() == 2 * (round + 1)
+        assert Citizen.objects.filter(email=f"anon{round}@example.org").count() == 1
+        assert Citizen.objects.filter(user=user).count() == 1
+
+
 def _one_issue_made(answers_ids: set[int], reporters: int) -> Issue:
     """Exactly one issue, with one timeline (reported, routed) and one receipt alert."""
     [issue] = Issue.objects.all()

@@ -8,7 +8,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -46,12 +46,17 @@ def ensure_citizen(user: User, *, claim: bool = False) -> Citizen:
             unclaimed.user = user
             unclaimed.save(update_fields=["user"])
             return unclaimed
-    return Citizen.objects.create(
-        user=user,
-        name=user.get_full_name(),
-        email=email,
-        alert_channel=AlertChannel.EMAIL if email else AlertChannel.NONE,
-    )
+    try:
+        with transaction.atomic():
+            return Citizen.objects.create(
+                user=user,
+                name=user.get_full_name(),
+                email=email,
+                alert_channel=AlertChannel.EMAIL if email else AlertChannel.NONE,
+            )
+    except IntegrityError:
+        # The same user's other request, at the same moment, made the row (one per user).
+        return Citizen.objects.get(user=user)
 
 
 @transaction.atomic
