@@ -99,6 +99,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0001_initial"),
         ("alerts", "0003_issue_mute_becomes_issue_alert_choice"),
+        ("backoffice", "0002_contact_views"),
         ("following", "0001_follows_and_api_report_keys"),
         ("issues", "0006_issue_asset"),
         ("phonelines", "0001_phone_lines_sessions_and_messages"),

@@ -6,6 +6,7 @@ from django.db import IntegrityError, connection
 from django.db.migrations.executor import MigrationExecutor
 
 from civicdesk.accounts.models import Citizen
+from civicdesk.backoffice.models import ContactView
 from civicdesk.following.models import Follow
 from civicdesk.issues.models import Issue, Push
 from conftest import report_outage
@@ -34,6 +35,7 @@ def test_duplicates_merge_into_the_oldest_and_push_counts_are_recounted(wards, e
         Push.objects.create(issue=issue, citizen=twin)
         Push.objects.create(issue=other_issue, citizen=phone_twin)
         Follow.objects.create(issue=other_issue, citizen=twin)
+        ContactView.objects.create(citizen=twin, viewer_username="thandi", interface="staff_page")
         Issue.objects.filter(pk=issue.pk).update(push_count=2)
         Issue.objects.filter(pk=other_issue.pk).update(push_count=1)
         mine = report_outage(jurisdiction, phone_twin)
@@ -53,6 +55,7 @@ def test_duplicates_merge_into_the_oldest_and_push_counts_are_recounted(wards, e
     assert Issue.objects.get(pk=issue.pk).push_count == 1
     assert Issue.objects.get(pk=other_issue.pk).push_count == 1
     assert Follow.objects.get().citizen_id == first.pk
+    assert ContactView.objects.get().citizen_id == first.pk  # the log of who saw it stays
     assert Issue.objects.get(pk=mine.pk).reporter_id == first.pk
     with pytest.raises(IntegrityError):
         Citizen.objects.create(phone="+27825550101")
