@@ -6,7 +6,8 @@ from django import forms
 from django.contrib.admin import AdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.twofactor import gate, services
@@ -38,6 +39,11 @@ class CodeAdminAuthenticationForm(AdminAuthenticationForm):
 class TwoFactorAdminSite(AdminSite):
     login_form = CodeAdminAuthenticationForm
     login_template = "twofactor/admin_login.html"
+
+    def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        if gate.missing_step(request) == gate.ENROL:
+            return redirect("backoffice:two-factor")
+        return super().login(request, extra_context)
 
     def has_permission(self, request: HttpRequest) -> bool:
         return super().has_permission(request) and gate.missing_step(request) is None

@@ -31,6 +31,8 @@ PENDING_SECONDS = 300
 # Wrong codes allowed per password; then the password is asked again (django-otp also
 # makes each device wait longer after every failure).
 MAX_FAILURES = 5
+# Wrong codes of a session that is signed in but has not given its code yet.
+FAILURES = "twofactor_failures"
 HOME = reverse_lazy("backoffice:home")
 
 
@@ -106,7 +108,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
             if signed_in:
                 request.session.cycle_key()
                 otp_login(request, device)
-                request.session.pop("twofactor_failures", None)
+                request.session.pop(FAILURES, None)
             else:
                 backend = request.session.pop(PENDING)["backend"]
                 user.otp_device = device  # django-otp's user_logged_in receiver keeps it
@@ -123,9 +125,7 @@ def _too_many_failures(request: HttpRequest) -> bool:
         pending["failures"] += 1
         request.session.modified = True
         return pending["failures"] >= MAX_FAILURES
-    failures = request.session["twofactor_failures"] = (
-        request.session.get("twofactor_failures", 0) + 1
-    )
+    failures = request.session[FAILURES] = request.session.get(FAILURES, 0) + 1
     return failures >= MAX_FAILURES
 
 

@@ -266,3 +266,15 @@ def test_a_session_without_the_code_is_no_session_for_the_api_and_the_live_strea
     assert client.get(f"/live/units/{electricity.pk}/events/").status_code == 403
     client.post(f"{CODE}?next=/staff/", {"code": code_of(authenticator)})
     assert client.get("/api/v1/units").status_code == 200
+
+
+def test_an_admin_without_a_device_enrols_first_when_it_is_required(client, admin_user, settings):
+    settings.STAFF_REQUIRE_TWO_FACTOR = True
+    response = client.post("/admin/login/", {"username": "root", "password": "x"})
+    assert response.status_code == 302
+    assert client.get("/admin/")["Location"].startswith("/admin/login/")
+    assert client.get("/admin/login/")["Location"] == PAGE
+    assert client.get(PAGE).status_code == 200
+    device = TOTPDevice.objects.get(user=admin_user, confirmed=False)
+    client.post(PAGE, {"action": "confirm", "code": code_of(device)})
+    assert client.get("/admin/").status_code == 200
