@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.core import mail
 from PIL import Image
 
 from civicdesk.accounts.models import User
@@ -146,9 +147,15 @@ def test_giving_feedback_after_the_resolution(page, wards, electricity, programm
     feedback.get_by_label("No, it is not fixed").check()
     feedback.get_by_label("2", exact=True).check()
     feedback.get_by_label("Comment").fill("Still no power on our side of the street")
+    # On another phone than the report's: a code mailed to the reporter proves who they are.
     feedback.get_by_label("E-mail").fill("lerato@example.org")
     feedback.get_by_role("button", name="Send feedback").click()
-    page.get_by_text("The issue is reopened").wait_for()
+    page.get_by_text("a code is on its way").wait_for()
+    [message] = mail.outbox
+    code = re.search(r"\b(\d{6})\b", message.body).group(1)
+    feedback.get_by_label("The code we sent").fill(code)
+    feedback.get_by_role("button", name="Send feedback").click()
+    page.get_by_text("Thank you. The issue is reopened").wait_for()
     issue.refresh_from_db()
     assert issue.status == Status.REOPENED
     assert issue.feedback.get().comment == "Still no power on our side of the street"

@@ -11,6 +11,8 @@ from PIL import Image
 
 from civicdesk.accounts.models import User
 from civicdesk.activities.services import create_activity, update_activity
+from civicdesk.alerts.messages import REPLY_KIND
+from civicdesk.alerts.models import Alert
 from civicdesk.issues.models import Issue, Photo, Push, Status
 from civicdesk.issues.services import Contact, push
 from civicdesk.timeline.services import record
@@ -132,22 +134,30 @@ def test_the_reporter_on_the_same_phone_says_not_fixed_and_it_reopens(
     assert "Is it fixed?" not in client.get(f"/issues/{issue.pk}/").content.decode()
 
 
-def test_a_pusher_on_another_device_gives_feedback_by_contact(client, issue, programme, staff):
+def test_a_pusher_on_another_device_gives_feedback_with_a_code(client, issue, programme, staff):
+    """Knowing a follower's number is not enough: the code texted to it is."""
     resolve(issue, programme, staff)
     stranger = client.post(
         f"/issues/{issue.pk}/feedback/",
         {"fixed": "yes", "rating": "5", "email": "nobody@example.org"},
     )
-    assert stranger.status_code == 400
-    assert "Only the person who reported or pushed this issue" in stranger.content.decode()
+    assert stranger.status_code == 200 and "a code is on its way" in stranger.content.decode()
     # A "number" of punctuation only is no number: it matches no follower without a phone.
     forged = client.post(
         f"/issues/{issue.pk}/feedback/", {"fixed": "no", "rating": "1", "phone": "((((((((("}
     )
-    assert forged.status_code == 400 and not issue.feedback.exists()
-    pusher = client.post(
+    assert forged.status_code == 200 and not issue.feedback.exists()
+    assert not Alert.objects.filter(kind=REPLY_KIND).exists()  # nobody to send a code to
+    asked = client.post(
         f"/issues/{issue.pk}/feedback/",
         {"fixed": "yes", "rating": "4", "phone": "+27 82 555 0101"},
+    )
+    assert asked.status_code == 200 and not issue.feedback.exists()
+    [texted] = Alert.objects.filter(kind=REPLY_KIND, citizen__phone="+27825550101")
+    code = texted.payload["text"].rsplit(" ", 1)[1]
+    pusher = client.post(
+        f"/issues/{issue.pk}/feedback/",
+        {"fixed": "yes", "rating": "4", "phone": "+27 82 555 0101", "code": code},
     )
     assert pusher.status_code == 302
     feedback = issue.feedback.get()

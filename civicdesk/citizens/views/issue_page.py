@@ -5,6 +5,7 @@ it names or contacts a citizen."""
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,12 +18,12 @@ from civicdesk.activities.models import Activity
 from civicdesk.assets.kinds import kind_label
 from civicdesk.citizens.forms import ContactForm, FeedbackForm
 from civicdesk.citizens.services.account import ensure_citizen
+from civicdesk.citizens.services.feedback_codes import check_feedback_code, send_feedback_code
 from civicdesk.citizens.views import labels
-from civicdesk.citizens.views.identity import citizen_ids, remember
+from civicdesk.citizens.views.identity import citizen_ids, contact_known, remember
 from civicdesk.issues.clock import sla_readings
 from civicdesk.issues.models import OPEN_STATUSES, Feedback, Issue, Photo, Push, Status
 from civicdesk.issues.services import Contact, give_feedback, push
-from civicdesk.issues.services.reporting import normalised_contact
 from civicdesk.live.feed import public_events_of_issue
 from civicdesk.throttling import limits
 from civicdesk.throttling.responses import too_many_page
@@ -102,8 +103,10 @@ def _page(
     contact_form: ContactForm | None = None,
     feedback_form: FeedbackForm | None = None,
     status: int = 200,
+    awaiting_code: bool = False,
 ) -> HttpResponse:
     context = _live_context(request, issue) | {
+        "awaiting_code": awaiting_code,
         "photos": Photo.objects.filter(issue=issue, hidden=False).only("id"),
         "contact_form": contact_form or ContactForm(),
         "feedback_form": feedback_form or FeedbackForm(),
@@ -148,6 +151,10 @@ def push_issue(request: HttpRequest, issue_id: int) -> HttpResponse:
         keys = limits.client_keys(request, account=account)
         if refused := limits.refusal(request, limits.PUSH, keys):
             return too_many_page(request, refused)
+        # An address someone already uses proves nothing: this browser does not become
+        # theirs, and the answer does not say whether they pushed before.
+        by_contact = not request.user.is_authenticated
+        known = by_contact and contact_known(form.cleaned_data["email"], form.cleaned_data["phone"])
         try:
             made, created = push(issue, _contact_citizen(request, form))
         except ValidationError as exc:
@@ -155,9 +162,9 @@ def push_issue(request: HttpRequest, issue_id: int) -> HttpResponse:
         else:
             if created:
                 limits.count(request, limits.PUSH, keys)
-            if made is not None:
+            if made is not None and not known:
                 remember(request, made.citizen)
-            if created:
+            if created or by_contact:
                 messages.success(
                     request,
                     _("Thank you: you push issue #%(id)s. We will tell you when it changes.")
@@ -169,56 +176,66 @@ def push_issue(request: HttpRequest, issue_id: int) -> HttpResponse:
     return _page(request, _issue(issue_id), contact_form=form, status=400)
 
 
-def _feedback_citizen(request: HttpRequest, issue: Issue, contact: ContactForm) -> Citizen | None:
-    """The follower giving feedback: this browser's, or one matching the contact given."""
-    followers = Citizen.objects.filter(erased_at=None).filter(
-        pk__in=[issue.reporter_id or 0, *issue.pushes.values_list("citizen_id", flat=True)]
-    )
-    ids = citizen_ids(request)
-    if ids:
-        return followers.filter(pk__in=ids).first()
-    if not contact.is_valid():
-        return None
-    email, phone = normalised_contact(contact.cleaned_data["email"], contact.cleaned_data["phone"])
-    if email:
-        return followers.filter(email=email).first()
-    if phone:
-        return followers.filter(phone=phone).first()
-    return None  # a "number" of punctuation only matches nobody
-
-
 @require_POST
 def feedback(request: HttpRequest, issue_id: int) -> HttpResponse:
+    """Feedback by the reporter or a pusher: this browser's (signed in, or remembered from
+    reporting or pushing here), or, from another device, whoever proves an address of
+    theirs with the one-time code sent to it."""
     issue = _issue(issue_id)
     form = FeedbackForm(request.POST)
     contact = ContactForm(request.POST)
-    if form.is_valid():
-        citizen = _feedback_citizen(request, issue, contact)
+    if not form.is_valid():
+        return _page(request, issue, contact_form=contact, feedback_form=form, status=400)
+    ids = citizen_ids(request)
+    code = request.POST.get("code", "").strip()
+    citizen = None
+    if ids:
+        citizen = (
+            Citizen.objects.filter(erased_at=None, pk__in=ids)
+            .filter(Q(pk=issue.reporter_id or 0) | Q(pushes__issue=issue))
+            .first()
+        )
         if citizen is None:
-            if citizen_ids(request) or contact.is_valid():
-                form.add_error(
-                    None, _("Only the person who reported or pushed this issue can give feedback.")
-                )
+            form.add_error(
+                None, _("Only the person who reported or pushed this issue can give feedback.")
+            )
+    elif code:
+        citizen = check_feedback_code(request.session, issue, code)
+        if citizen is None:
+            form.add_error(None, _("This code is wrong or has expired: ask for a new one."))
+            return _page(request, issue, contact, form, status=400, awaiting_code=True)
+    elif contact.is_valid():
+        send_feedback_code(
+            request.session, issue, contact.cleaned_data["email"], contact.cleaned_data["phone"]
+        )
+        messages.info(
+            request,
+            _(
+                "If this address reported or pushed the issue, a code is on its way to it. "
+                "Enter it to send your feedback."
+            ),
+        )
+        return _page(request, issue, contact, form, awaiting_code=True)
+    if citizen is not None:
+        try:
+            give_feedback(
+                issue,
+                citizen,
+                rating=form.cleaned_data["rating"],
+                fixed=form.cleaned_data["fixed"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
         else:
-            try:
-                give_feedback(
-                    issue,
-                    citizen,
-                    rating=form.cleaned_data["rating"],
-                    fixed=form.cleaned_data["fixed"],
-                    comment=form.cleaned_data["comment"],
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc.messages)
+            remember(request, citizen)
+            if form.cleaned_data["fixed"]:
+                messages.success(request, _("Thank you for your feedback."))
             else:
-                remember(request, citizen)
-                if form.cleaned_data["fixed"]:
-                    messages.success(request, _("Thank you for your feedback."))
-                else:
-                    messages.success(
-                        request, _("Thank you. The issue is reopened and the unit is told.")
-                    )
-                return redirect(reverse("citizens:issue", args=[issue.pk]))
+                messages.success(
+                    request, _("Thank you. The issue is reopened and the unit is told.")
+                )
+            return redirect(reverse("citizens:issue", args=[issue.pk]))
     return _page(request, issue, contact_form=contact, feedback_form=form, status=400)
 
 

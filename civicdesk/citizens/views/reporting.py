@@ -20,7 +20,7 @@ from civicdesk.citizens.models import ReportKey
 from civicdesk.citizens.services.account import ensure_citizen
 from civicdesk.citizens.services.reporting import nearby_open_issues, report_from_web
 from civicdesk.citizens.views import placing
-from civicdesk.citizens.views.identity import remember
+from civicdesk.citizens.views.identity import contact_known, remember
 from civicdesk.issues.models import Issue
 from civicdesk.issues.reference import jurisdictions, reference
 from civicdesk.issues.services import Contact
@@ -167,6 +167,9 @@ def report_details(request: HttpRequest, city: str, code: str) -> HttpResponse:
             # A retry of a report already made (the offline queue) still gets its answer.
             if refused and not ReportKey.objects.filter(key=data["key"]).exists():
                 return _too_many(request, refused)
+            reporter = _reporter(request, form)
+            # An address someone already uses proves nothing: the browser is not theirs.
+            known = isinstance(reporter, Contact) and contact_known(reporter.email, reporter.phone)
             try:
                 issue, created = report_from_web(
                     jurisdiction=jurisdiction,
@@ -177,7 +180,7 @@ def report_details(request: HttpRequest, city: str, code: str) -> HttpResponse:
                     address=data.get("address", ""),
                     description=data.get("description", ""),
                     answers=form.answers(),
-                    reporter=_reporter(request, form),
+                    reporter=reporter,
                     photos=data.get("photos") or [],
                     asset=data.get("asset"),
                     share_photo_location=data.get("share_photo_location", False),
@@ -187,7 +190,8 @@ def report_details(request: HttpRequest, city: str, code: str) -> HttpResponse:
             else:
                 if created:
                     limits.count(request, limits.REPORT, keys)
-                remember(request, issue.reporter)
+                if not known:
+                    remember(request, issue.reporter)
                 url = reverse("citizens:report-sent", args=[issue.pk])
                 if _wants_json(request):
                     return JsonResponse({"issue": issue.pk, "url": url})
