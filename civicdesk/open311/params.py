@@ -16,6 +16,8 @@ W3C_DATETIME = re.compile(
     r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$", re.IGNORECASE
 )
 
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
 
 def value(data: QueryDict, name: str) -> str:
     """A parameter's value; empty and absent are the same, as the spec says."""
@@ -27,18 +29,25 @@ def w3c_datetime(data: QueryDict, name: str, zone: ZoneInfo) -> datetime | None:
     raw = value(data, name)
     if not raw:
         return None
+    found = None
     try:
         if W3C_DATE.match(raw):
-            return datetime.combine(date.fromisoformat(raw), time(), zone)
-        if W3C_DATETIME.match(raw):
-            return datetime.fromisoformat(raw.upper().replace("Z", "+00:00"))
+            found = datetime.combine(date.fromisoformat(raw), time(), zone)
+        elif W3C_DATETIME.match(raw):
+            found = datetime.fromisoformat(raw.upper().replace("Z", "+00:00"))
     except ValueError:
         pass
-    raise Open311Error(
-        400,
-        f"{name} must be a W3C date and time with a time zone, "
-        f"e.g. 2026-11-23T10:00:00+02:00 (got {raw[:40]!r})",
-    )
+    if found is None:
+        raise Open311Error(
+            400,
+            f"{name} must be a W3C date and time with a time zone, "
+            f"e.g. 2026-11-23T10:00:00+02:00 (got {raw[:40]!r})",
+        )
+    # Windows reach 90 days either side, and databases convert to UTC: near year 1 or
+    # 9999 that overflows (a 500).
+    if not FIRST_YEAR <= found.year <= LAST_YEAR:
+        raise Open311Error(400, f"{name} must be in the years {FIRST_YEAR} to {LAST_YEAR}")
+    return found
 
 
 def comma_list(data: QueryDict, name: str) -> list[str]:

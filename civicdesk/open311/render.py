@@ -5,6 +5,7 @@ mechanical mapping, the root disappearing into a bare array. Lists inside an ele
 their container (`attributes/attribute`, `values/value`); the singular names are below."""
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement, tostring
@@ -35,10 +36,15 @@ class Open311Error(Exception):
         self.errors = [(code or status, d) for d in descriptions]
 
 
+# Characters XML 1.0 forbids (most control characters, lone surrogates, U+FFFE/FFFF): one in
+# a citizen's description or a provider's update id made the whole document unreadable.
+NOT_IN_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return "" if value is None else str(value)
+    return "" if value is None else NOT_IN_XML.sub("\ufffd", str(value))
 
 
 def _append(parent: Element, tag: str, value: Any) -> None:

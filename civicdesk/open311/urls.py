@@ -12,5 +12,6 @@ urlpatterns = [
     path("requests/<str:request_id>.<str:fmt>", views.request_detail, name="request"),
     path("tokens/<str:token>.<str:fmt>", views.token, name="token"),
     path("servicerequestupdates.<str:fmt>", views.request_updates, name="updates"),
-    re_path(r"^(?P<path>.*)$", views.not_found),
+    # Any path at all, a newline included (`.` and `$` would leave those to Django's HTML 404).
+    re_path(r"^(?P<path>[\s\S]*)\Z", views.not_found),
 ]

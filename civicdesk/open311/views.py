@@ -6,8 +6,15 @@ from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import (
+    BadRequest,
+    ObjectDoesNotExist,
+    PermissionDenied,
+    SuspiciousOperation,
+    ValidationError,
+)
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.views.decorators.csrf import csrf_exempt
 
 from civicdesk.assets.forms import ASSET_ATTRIBUTE
@@ -38,6 +45,14 @@ def validation_error(exc: ValidationError) -> Open311Error:
     return Open311Error(400, *lines)
 
 
+def refuse_nul_characters(request: HttpRequest) -> None:
+    """No text holds a NUL character, and PostgreSQL refuses to store one (a 500)."""
+    for data in (request.GET, request.POST):
+        for name, values in data.lists():
+            if "\x00" in name or any("\x00" in value for value in values):
+                raise Open311Error(400, f"{name[:40]!r} must not contain NUL characters")
+
+
 def open311_call(*methods: str) -> Callable:
     """Answer errors in the Open311 format of the call's suffix, unknown suffixes with a
     404 in XML (the spec's required format), and other methods with a 405."""
@@ -54,11 +69,17 @@ def open311_call(*methods: str) -> Callable:
                     response = error_response(fmt, error)
                     response["Allow"] = ", ".join(methods)
                     return response
+                refuse_nul_characters(request)
                 return view(request, fmt, **kwargs)
             except Open311Error as error:
                 return error_response(fmt, error)
             except ValidationError as exc:
                 return error_response(fmt, validation_error(exc))
+            except (BadRequest, MultiPartParserError, SuspiciousOperation) as exc:
+                # A body Django cannot read (a broken multipart, too many fields): its own
+                # answer is an HTML page.
+                error = Open311Error(400, f"the request body cannot be read: {exc}"[:200])
+                return error_response(fmt, error)
             except limits.RateLimited as exc:
                 error = Open311Error(429, detail(exc.refusal))
                 return with_retry_after(error_response(fmt, error), exc.refusal)
@@ -96,7 +117,8 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
                 "url": base,
                 "changeset": settings.OPEN311_CHANGESET,
                 "type": "production",
-                "formats": list(FORMATS.values()),
+                # The spec's MIME types, without the charset our answers declare.
+                "formats": [content_type.split(";")[0] for content_type in FORMATS.values()],
             }
         ],
     }
