@@ -41,6 +41,7 @@ from civicdesk.following.models import Follow
 from civicdesk.issues.models import Feedback, Issue, Photo, Push
 from civicdesk.issues.services import add_note
 from civicdesk.open311.services import RequestInput, register_application, submit_request
+from civicdesk.places.models import Jurisdiction
 from civicdesk.places.services import import_areas
 from civicdesk.slawatch.models import EscalationRule
 from civicdesk.tests.authorisation_matrix import (
@@ -56,7 +57,7 @@ from civicdesk.tests.authorisation_matrix import (
     Check,
     W,
 )
-from civicdesk.units.models import Membership, Programme
+from civicdesk.units.models import Dispatcher, Membership, Programme
 from conftest import CARLTON_CENTRE, report_outage
 
 ADMIN_GROUP = "admin:*"
@@ -482,7 +483,10 @@ def run_check(
     role: str,
     world_as_built: str,
     expected: Any = None,
+    like: str | None = None,
 ) -> list[str]:
+    """Send `check` as `role`; what differs from the matrix. `expected` overrides the
+    matrix's outcome, and `like` names the role whose hidden and shown texts apply."""
     world = browser.world
     expected = check.expect[role] if expected is None else expected
     url = url_of(route, check, world)
@@ -507,10 +511,10 @@ def run_check(
             if text in body and text not in sent:
                 problems.append(f"{label}: shows {what}")
         for name, roles in check.hidden.items():
-            if role in roles and world[name] in body:
+            if (like or role) in roles and world[name] in body:
                 problems.append(f"{label}: shows {name} ({world[name]!r})")
         for name, roles in check.shown.items():
-            if role in roles and world[name] not in body:
+            if (like or role) in roles and world[name] not in body:
                 problems.append(f"{label}: does not show {name} ({world[name]!r})")
         transaction.set_rollback(True)
     return problems
@@ -526,6 +530,7 @@ def quiet_request_log() -> Iterator[None]:
     logger.setLevel(level)
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("quiet_request_log")
 def test_every_role_gets_what_the_matrix_says(world) -> None:
     browser = Browser(world)
@@ -579,5 +584,48 @@ def test_staff_without_their_second_factor_get_nothing_staff_get(world) -> None:
         )
     assert checked > 40
     assert not problems, f"{len(problems)} staff answers before the second factor:\n" + (
+        "\n".join(problems)
+    )
+
+
+# Any answer but a server error: for lists that show each user their own.
+NOT_A_500 = tuple(range(200, 500)) + (IN_CIT, IN_STF, IN_CODE, IN_ADM, REDIR)
+# Pages that show every dispatcher their own cities.
+DISPATCHERS_OWN = {"backoffice:dispatch"}
+
+
+@pytest.mark.usefixtures("quiet_request_log")
+def test_another_citys_dispatcher_gets_nothing_of_this_city(world) -> None:
+    """A dispatcher of another city is refused wherever the matrix refuses both citizens and
+    unit B's staff, and where unit B's staff see lists of their own, sees none of unit A's
+    texts there either."""
+    cape_town = Jurisdiction.objects.create(slug="cpt", name="City of Cape Town")
+    user = _user("cape-town-dispatch", is_staff=True)
+    Dispatcher.objects.create(user=user, jurisdiction=cape_town)
+    world["users"]["foreign_dispatcher"] = user
+    world["tokens"]["foreign_dispatcher"] = issue_api_token(user)
+    browser = Browser(world)
+    world_as_built = fingerprint()
+    checked, problems = 0, []
+    for route in {r.key: r for r in routes()}.values():
+        for check in MATRIX.get(route.key, []):
+            same_for_all = len({repr(outcome) for outcome in check.expect.values()}) == 1
+            if same_for_all or not is_refusal(check.expect["citizen"]):
+                continue
+            checked += 1
+            theirs = check.expect["other_staff"]
+            refused_too = is_refusal(theirs) and route.key not in DISPATCHERS_OWN
+            expected = theirs if refused_too else NOT_A_500
+            problems += run_check(
+                browser,
+                route,
+                check,
+                "foreign_dispatcher",
+                world_as_built,
+                expected,
+                like="other_staff",
+            )
+    assert checked > 40
+    assert not problems, f"{len(problems)} answers to another city's dispatcher:\n" + (
         "\n".join(problems)
     )
