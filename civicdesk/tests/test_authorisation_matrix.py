@@ -553,39 +553,43 @@ def test_every_role_gets_what_the_matrix_says(world) -> None:
     assert not problems, f"{len(problems)} answers differ from the matrix:\n" + "\n".join(problems)
 
 
-# What a half signed-in member of staff may get where staff get in: the code step, or no.
-AWAITING_CODE = (IN_CODE, IN_STF, 401, 403, 405)
+def refused_to_citizens(check: Check) -> bool:
+    return is_refusal(check.expect["citizen"]) and is_refusal(check.expect["other"])
 
 
+# What a half signed-in or deactivated member of staff may get where staff get in.
+NOT_IN = (IN_CODE, IN_STF, 401, 403, 405)
+
+
+@pytest.mark.parametrize("kind", ["awaiting_code", "deactivated"])
 @pytest.mark.usefixtures("quiet_request_log")
-def test_staff_without_their_second_factor_get_nothing_staff_get(world) -> None:
-    """A member of unit A with an authenticator app, signed in with the password only, gets
-    none of what the matrix gives unit A's staff beyond citizens (pages, the API by
-    session, event streams, the admin): the code step or a refusal, and nothing changes."""
-    user = _user("awaiting-code", is_staff=True)
+def test_staff_not_fully_signed_in_get_nothing_staff_get(world, kind) -> None:
+    """A member of unit A with an authenticator app, signed in with the password only, or
+    one deactivated since signing in and getting a token, gets none of what the matrix gives
+    unit A's staff beyond citizens (pages, the API, event streams, the admin): the code step
+    or a refusal, and nothing changes."""
+    user = _user(kind, is_staff=True)
     Membership.objects.create(programme_id=world["programme_id"], user=user)
-    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
-    world["users"]["awaiting_code"] = user  # no API token: the API sees the session
-    browser = Browser(world)
+    world["users"][kind] = user
+    if kind == "awaiting_code":
+        TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    browser = Browser(world)  # signs in: with a device, the session waits for the code
+    if kind == "deactivated":
+        world["tokens"][kind] = issue_api_token(user)
+        User.objects.filter(pk=user.pk).update(is_active=False)
     world_as_built = fingerprint()
     checked, problems = 0, []
     for route in {r.key: r for r in routes()}.values():
         for check in MATRIX.get(route.key, []):
-            if is_refusal(check.expect["staff"]) or not is_refusal(check.expect["citizen"]):
+            if is_refusal(check.expect["staff"]) or not refused_to_citizens(check):
                 continue
             checked += 1
-            problems += run_check(
-                browser, route, check, "awaiting_code", world_as_built, AWAITING_CODE
-            )
+            problems += run_check(browser, route, check, kind, world_as_built, NOT_IN)
     for path, check in ADMIN_CHECKS.items():
         admin_route = Route(ADMIN_GROUP, path.lstrip("/"), None, (), "django.contrib.admin")
-        problems += run_check(
-            browser, admin_route, check, "awaiting_code", world_as_built, (IN_ADM, 403)
-        )
+        problems += run_check(browser, admin_route, check, kind, world_as_built, (IN_ADM, 403))
     assert checked > 40
-    assert not problems, f"{len(problems)} staff answers before the second factor:\n" + (
-        "\n".join(problems)
-    )
+    assert not problems, f"{len(problems)} staff answers to {kind} staff:\n" + ("\n".join(problems))
 
 
 # Any answer but a server error: for lists that show each user their own.
@@ -610,7 +614,7 @@ def test_another_citys_dispatcher_gets_nothing_of_this_city(world) -> None:
     for route in {r.key: r for r in routes()}.values():
         for check in MATRIX.get(route.key, []):
             same_for_all = len({repr(outcome) for outcome in check.expect.values()}) == 1
-            if same_for_all or not is_refusal(check.expect["citizen"]):
+            if same_for_all or not refused_to_citizens(check):
                 continue
             checked += 1
             theirs = check.expect["other_staff"]
