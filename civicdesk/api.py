@@ -8,11 +8,17 @@ Authentication: `Authorization: Bearer <token>` (tokens from `create_api_token`)
 browser session (with its CSRF token). Errors are JSON: {"detail": ...}, and for invalid
 input {"detail": ..., "errors": {field: [messages]}}."""
 
+import re
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
+from django.utils.datastructures import MultiValueDict
 from ninja import NinjaAPI
+from ninja.errors import ValidationError as MalformedInput
 from ninja.openapi.schema import OpenAPISchema
+from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
 from civicdesk.accounts.models import User
@@ -48,6 +54,44 @@ class BrowserSession(SessionAuth):
 bearer = BearerToken()
 # Token or signed-in browser session; session requests need Django's CSRF token.
 token_or_session = [bearer, BrowserSession()]
+
+# Text no database stores: PostgreSQL refuses NUL characters (a 500), and a lone surrogate
+# (JSON can escape one) is no UTF-8.
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _holds_unstorable(value: Any) -> bool:
+    if isinstance(value, str):
+        return UNSTORABLE.search(value) is not None
+    if isinstance(value, dict):
+        return any(_holds_unstorable(k) or _holds_unstorable(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_unstorable(item) for item in value)
+    return False
+
+
+class StorableText(Parser):
+    """django-ninja's parser, refusing text that holds a NUL character or a lone surrogate:
+    a body is a 400 ("Cannot parse request body"), a query or form field a 422."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = super().parse_body(request)
+        if _holds_unstorable(data):
+            raise ValueError("text with a NUL character or a lone surrogate")
+        return data
+
+    def parse_querydict(
+        self, data: MultiValueDict, list_fields: list[str], request: HttpRequest
+    ) -> dict[str, Any]:
+        parsed = super().parse_querydict(data, list_fields, request)
+        where = "query" if data is request.GET else "form"
+        for name, value in parsed.items():
+            if _holds_unstorable(name) or _holds_unstorable(value):
+                message = "Text must not contain NUL characters"
+                error = {"type": "string_unstorable", "loc": [where, name], "msg": message}
+                raise MalformedInput([error])
+        return parsed
+
 
 MALFORMED = {
     "type": "object",
@@ -86,8 +130,8 @@ def _json(description: str, schema: dict) -> dict:
 class CivicDeskAPI(NinjaAPI):
     """django-ninja leaves out of the OpenAPI document the answers it gives before an
     operation runs: 401 without valid credentials, 403 for a session request without its
-    CSRF token, 422 for malformed parameters or bodies. They are added here, unless the
-    operation documents them itself."""
+    CSRF token, 400 for a body that is no JSON, 422 for malformed parameters or bodies.
+    They are added here, unless the operation documents them itself."""
 
     def get_openapi_schema(self, **kwargs) -> OpenAPISchema:
         schema = super().get_openapi_schema(**kwargs)
@@ -106,6 +150,8 @@ def _document_framework_answers(method: str, operation: dict) -> None:
         answers[401] = _json("No valid credentials", DETAIL)
         if method in UNSAFE_METHODS:
             answers[403] = _json("Not allowed, or a session request without CSRF token", DETAIL)
+    if operation.get("requestBody"):
+        answers[400] = _json("A body that cannot be read", DETAIL)
     if operation.get("parameters") or operation.get("requestBody"):
         answers[422] = _json("Malformed input", {"$ref": "#/components/schemas/Malformed"})
     for code, answer in answers.items():
@@ -114,6 +160,7 @@ def _document_framework_answers(method: str, operation: dict) -> None:
 
 
 api = CivicDeskAPI(
+    parser=StorableText(),
     title="Civic Desk API",
     version="1",
     description="Report and follow issues (citizens); run the response (staff).",
