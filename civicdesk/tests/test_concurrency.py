@@ -53,6 +53,7 @@ def _citizen_api(live_server, name: str):
     return client
 
 
+@pytest.mark.slow
 def test_twenty_citizens_pushing_at_once_count_twenty(live_server, city):
     issue = report_outage(city)
     clients = [_citizen_api(live_server, f"pusher{n}") for n in range(20)]
