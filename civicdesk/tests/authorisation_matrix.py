@@ -25,7 +25,8 @@ default to issue A, unit A, programme A, activity A ...).
 
 Besides the codes, every answer is searched for citizen 1's name, e-mail and phone and for
 an internal staff note on issue A: they may appear only for the roles in CONTACT_READERS
-(and citizen 1's contacts on citizen 1's own pages), whatever the URL."""
+(and citizen 1's contacts on citizen 1's own pages), whatever the URL; and for the original
+of a description staff redacted, which only admins may read again."""
 
 from dataclasses import dataclass, field
 from typing import Any

@@ -40,6 +40,7 @@ from civicdesk.citizens.services.account import ensure_citizen, sign_in_token, s
 from civicdesk.following.models import Follow
 from civicdesk.issues.models import Feedback, Issue, Photo, Push
 from civicdesk.issues.services import add_note
+from civicdesk.moderation.services import redact_description
 from civicdesk.open311.services import RequestInput, register_application, submit_request
 from civicdesk.places.models import Jurisdiction
 from civicdesk.places.services import import_areas
@@ -145,6 +146,7 @@ CITIZEN_EMAIL = "zanele.matrixmarker@example.org"
 CITIZEN_PHONE = "+27825550199"
 INTERNAL_NOTE = "Internal-matrixmarker: the transformer key is under the mat"
 PASSWORD = "Matrix password 1!"
+MODERATED_ORIGINAL = "Moderated-matrixmarker: words nobody should read again"
 
 
 def _user(username: str, **fields: Any) -> User:
@@ -224,7 +226,8 @@ def world(
 
     issue_a = report_outage(jurisdiction, citizen, description="Issue-a-matrixmarker sparks")
     add_note(issue_a, staff, INTERNAL_NOTE)
-    issue_a2 = report_outage(jurisdiction)
+    issue_a2 = report_outage(jurisdiction, description=MODERATED_ORIGINAL)
+    redact_description(issue_a2, staff, reason="Abusive", replacement="[removed by staff]")
     issue_b = report_outage(
         jurisdiction, other, issue_type_code="pothole", answers={}, description="Deep"
     )
@@ -465,6 +468,8 @@ def _body(response) -> str:
 def secrets(world: dict, role: str) -> dict[str, str]:
     """Texts this role must never be shown, by what they are."""
     found = {}
+    if role != "admin":
+        found["a redacted original"] = MODERATED_ORIGINAL
     if role not in CONTACT_READERS:
         found["internal note"] = INTERNAL_NOTE
         if role != "citizen":
