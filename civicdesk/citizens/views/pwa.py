@@ -13,7 +13,7 @@ from civicdesk.citizens.views.reporting import grouped_types
 from civicdesk.issues.reference import jurisdictions
 
 # Bump to make every installed app fetch its cached pages again.
-CACHE_VERSION = "civicdesk-v1"
+CACHE_VERSION = "civicdesk-v2"  # v2: the report form shows a 429 page (outbox.js)
 
 
 @require_GET
