@@ -503,6 +503,12 @@ ADMIN_CHECKS: dict[str, Check] = {
         get(      IN_ADM,  IN_ADM,  IN_ADM,  403,     403,     403,     403,     200),
     "/admin/accounts/citizen/":
         get(      IN_ADM,  IN_ADM,  IN_ADM,  403,     403,     403,     403,     200),
+    "/admin/moderation/moderation/":
+        get(      IN_ADM,  IN_ADM,  IN_ADM,  403,     403,     403,     403,     200),
+    "/admin/backoffice/contactview/":
+        get(      IN_ADM,  IN_ADM,  IN_ADM,  403,     403,     403,     403,     200),
+    "/admin/otp_totp/totpdevice/":
+        get(      IN_ADM,  IN_ADM,  IN_ADM,  403,     403,     403,     403,     200),
     "/admin/accounts/user/add/":
         post(     IN_ADM,  IN_ADM,  IN_ADM,  403,     403,     403,     403,     200,
              data={"username": "intruder"}),
