@@ -2,9 +2,11 @@
 
 The URLs are read from the URL configuration (Django's patterns, the JSON API's
 operations, the admin's): a pattern without an entry in the matrix fails the first test,
-by name. The second builds a small world (two units of one city, issues, an activity, a
-rule, photos, tokens) and sends each check's request as each role, every request inside a
-savepoint that is rolled back, so that every role meets the same world."""
+by name. The matrix run builds a small world (two units of one city, issues, an activity,
+rules, photos, tokens) and sends each check's request as each role, every request inside a
+savepoint that is rolled back, so that every role meets the same world. The same checks are
+then replayed as staff who owe their second factor or were deactivated, and as another
+city's dispatcher, who must get none of what unit A's staff get."""
 
 import functools
 import hashlib
@@ -66,7 +68,7 @@ ADMIN_GROUP = "admin:*"
 
 @dataclass(frozen=True)
 class Route:
-    key: str  # the matrix's key: the pattern's name, else its route
+    key: str  # the matrix's key: the pattern's name, else its view
     route: str
     name: str | None
     params: tuple[str, ...]
@@ -159,6 +161,17 @@ def _jpeg() -> ContentFile:
     return ContentFile(out.getvalue(), name="pole.jpg")
 
 
+def _ward_around(jurisdiction: Jurisdiction, lat: float, lon: float) -> None:
+    d = 0.01
+    ring = [(lon - d, lat - d), (lon + d, lat - d), (lon + d, lat + d), (lon - d, lat + d)]
+    ring.append(ring[0])
+    ward = {"type": "Polygon", "coordinates": [ring]}
+    feature = {"type": "Feature", "properties": {"name": "Ward 124"}, "geometry": ward}
+    import_areas(
+        jurisdiction, {"type": "FeatureCollection", "features": [feature]}, name_property="name"
+    )
+
+
 @pytest.fixture
 def world(
     settings,
@@ -173,6 +186,10 @@ def world(
     power_outage,
     pothole,
 ) -> dict[str, Any]:
+    """Units A and B of one city; issue A (unit A) reported by citizen 1, with an internal
+    note and photos (one hidden); issue A2 (unit A, its description redacted) on activity A;
+    issue B (unit B) by citizen 2; issue C (unit A) resolved; escalation rules of both
+    units; an asset; an Open311 submission; every user's API token."""
     settings.MEDIA_ROOT = tmp_path
     settings.GEOCODER_URL = ""
     # Event streams send what there is, then end at once.
@@ -186,31 +203,7 @@ def world(
     electricity.save()
     roads.save()
     lat, lon = CARLTON_CENTRE
-    import_areas(
-        jurisdiction,
-        {
-            "type": "FeatureCollection",
-            "features": [
-                {
-                    "type": "Feature",
-                    "properties": {"name": "Ward 124"},
-                    "geometry": {
-                        "type": "Polygon",
-                        "coordinates": [
-                            [
-                                [lon - 0.01, lat - 0.01],
-                                [lon + 0.01, lat - 0.01],
-                                [lon + 0.01, lat + 0.01],
-                                [lon - 0.01, lat + 0.01],
-                                [lon - 0.01, lat - 0.01],
-                            ]
-                        ],
-                    },
-                }
-            ],
-        },
-        name_property="name",
-    )
+    _ward_around(jurisdiction, lat, lon)
     citizen_user = sign_up(email=CITIZEN_EMAIL, password=PASSWORD, name=CITIZEN_NAME)
     citizen = Citizen.objects.get(user=citizen_user)
     citizen.phone = CITIZEN_PHONE
