@@ -389,7 +389,7 @@ def url_of(route: Route, check: Check, world: dict) -> str:
     if route.name:
         return reverse(route.name, kwargs=values)
     path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: str(values[m[1]]), route.route)
-    return "/" + path.replace("^", "").replace("$", "")
+    return "/" + re.sub(r"\^|\$|\\Z|\\A", "", path)
 
 
 def outcome_of(status: int, location: str) -> Any:
@@ -414,7 +414,8 @@ def matches(expected: Any, observed: Any) -> bool:
 def is_refusal(outcome: Any) -> bool:
     if isinstance(outcome, tuple):
         return all(is_refusal(o) for o in outcome)
-    return outcome in (IN_CIT, IN_STF, IN_ADM) or (isinstance(outcome, int) and outcome >= 400)
+    signing_in = (IN_CIT, IN_STF, IN_CODE, IN_ADM)
+    return outcome in signing_in or (isinstance(outcome, int) and outcome >= 400)
 
 
 class Browser:
