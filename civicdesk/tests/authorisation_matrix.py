@@ -149,6 +149,13 @@ MATRIX: dict[str, list[Check]] = {
         post(     400,     REDIR,   400,     400,     400,     400,     400,     400,
              kwargs={"issue_id": "issue_c"}, data={"fixed": "yes", "rating": "4"},
              why="only the reporter or a pusher of resolved issue C gives feedback"),
+        post(     200,     REDIR,   400,     400,     400,     400,     400,     400,
+             kwargs={"issue_id": "issue_c"}, kept="citizen_follows",
+             data={"fixed": "no", "rating": "1", "email": W("citizen_email")},
+             why="giving citizen 1's address from another browser only sends them a code"),
+        post(     400,     REDIR,   400,     400,     400,     400,     400,     400,
+             kwargs={"issue_id": "issue_c"},
+             data={"fixed": "no", "rating": "1", "code": "123456"}, why="a guessed code"),
     ],
     "citizens:photo": [
         get(everyone=200),
