@@ -4,9 +4,10 @@ The URLs are read from the URL configuration (Django's patterns, the JSON API's
 operations, the admin's): a pattern without an entry in the matrix fails the first test,
 by name. The matrix run builds a small world (two units of one city, issues, an activity,
 rules, photos, tokens) and sends each check's request as each role, every request inside a
-savepoint that is rolled back, so that every role meets the same world. The same checks are
-then replayed as staff who owe their second factor or were deactivated, and as another
-city's dispatcher, who must get none of what unit A's staff get."""
+savepoint that is rolled back, so that every role meets the same world. The API's checks
+are replayed with the browser session instead of a token, and the staff checks as staff who
+owe their second factor or were deactivated, and as another city's dispatcher, who must get
+none of what unit A's staff get."""
 
 import functools
 import hashlib
@@ -422,8 +423,9 @@ class Browser:
     """One client per role, each request with the role's session cookie as it was at the
     start (a sign-out or sign-in inside the rolled-back savepoint must not carry over)."""
 
-    def __init__(self, world: dict) -> None:
+    def __init__(self, world: dict, api_by_session: bool = False) -> None:
         self.world = world
+        self.api_by_session = api_by_session
         self.cookies: dict[str, str] = {}
         for role, user in world["users"].items():
             client = Client()
@@ -438,7 +440,7 @@ class Browser:
             client.cookies = SimpleCookie(self.cookies[role])
         if check.api:
             # Roles with a token use it (and then the cookie does not matter).
-            token = self.world["tokens"].get(role)
+            token = None if self.api_by_session else self.world["tokens"].get(role)
             headers = {"Authorization": f"Bearer {token}"} if token else {}
             if query:
                 url += "?" + "&".join(f"{k}={v}" for k, v in query.items())
@@ -550,6 +552,19 @@ def test_every_role_gets_what_the_matrix_says(world) -> None:
         for role in ROLES:
             problems += run_check(browser, admin_route, check, role, world_as_built)
     assert not problems, f"{len(problems)} answers differ from the matrix:\n" + "\n".join(problems)
+
+
+@pytest.mark.usefixtures("quiet_request_log")
+def test_the_api_answers_a_browser_session_as_it_answers_a_token(world) -> None:
+    browser = Browser(world, api_by_session=True)
+    world_as_built = fingerprint()
+    problems = []
+    for route in {r.key: r for r in routes()}.values():
+        for check in MATRIX.get(route.key, []):
+            if check.api:
+                for role in ("citizen", "other", "staff", "other_staff", "dispatcher"):
+                    problems += run_check(browser, route, check, role, world_as_built)
+    assert not problems, f"{len(problems)} answers to a session differ:\n" + "\n".join(problems)
 
 
 def refused_to_citizens(check: Check) -> bool:
