@@ -76,6 +76,7 @@ class Markers:
         self.run = secrets.token_hex(3)
         self.all: list[str] = []
         self.phones: list[str] = []
+        self.ips: list[str] = []
 
     def text(self, what: str) -> str:
         value = f"pm{self.run}{what}{next(_serial)}q"
@@ -94,6 +95,7 @@ class Markers:
     def ip(self) -> str:
         value = f"10.{secrets.randbelow(200) + 20}.{secrets.randbelow(250)}.{next(_serial) % 250}"
         self.all.append(value)
+        self.ips.append(value)
         return value
 
 

@@ -176,3 +176,10 @@ def test_staff_accounts_are_not_erased_by_citizens_means(marked_world):
     assert response.status_code == 302
     assert Citizen.objects.get(pk=staff_citizen.pk).erased_at is None
     assert User.objects.filter(pk=marked_world.staff.pk).exists()
+
+
+def test_no_client_address_is_stored(marked_world):
+    """Reports came from marked IP addresses (web, API, Open311, phone callbacks); rate
+    limits count them in the cache, hashed: no table holds one."""
+    assert len(marked_world.markers.ips) >= 3
+    assert not find_in_database(marked_world.markers.ips)
