@@ -9,17 +9,20 @@ browser session (with its CSRF token). Errors are JSON: {"detail": ...}, and for
 input {"detail": ..., "errors": {field: [messages]}}."""
 
 import re
-from typing import Any
+from datetime import UTC, datetime
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as MalformedInput
 from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
+from pydantic import AfterValidator
 
 from civicdesk.accounts.models import User
 from civicdesk.accounts.services import authenticate_token
@@ -92,6 +95,20 @@ class StorableText(Parser):
                 raise MalformedInput([error])
         return parsed
 
+
+def _in_utc(value: datetime) -> datetime:
+    """An instant as UTC (a naive one is in the site's time zone). Python allows offsets
+    up to ±23:59, PostgreSQL up to ±15:59 (a 500); near year 1 or 9999 the conversion
+    leaves the calendar."""
+    try:
+        aware = timezone.make_aware(value) if timezone.is_naive(value) else value
+        return aware.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise ValueError("the instant is out of range") from None
+
+
+# A date-time field of the API: what every database can store.
+Instant = Annotated[datetime, AfterValidator(_in_utc)]
 
 MALFORMED = {
     "type": "object",

@@ -27,7 +27,7 @@ from civicdesk.activities.services import (
     unlink_issues,
     update_activity,
 )
-from civicdesk.api import api, token_or_session
+from civicdesk.api import Instant, api, token_or_session
 from civicdesk.issues.models import Issue, Status
 from civicdesk.issues.services import acknowledge, merge_duplicate, reject, reroute
 from civicdesk.issues.sla_state import with_sla_state
@@ -149,8 +149,8 @@ class ActivityIn(Schema):
     title: str
     description: str = ""
     summary: str = Field("", description="Public summary of actions taken")
-    scheduled_start: datetime | None = None
-    scheduled_end: datetime | None = None
+    scheduled_start: Instant | None = None
+    scheduled_end: Instant | None = None
     issue_ids: list[int] = Field(default_factory=list, description="Issues to link at once")
 
 

@@ -2,6 +2,7 @@
 programmes, issues (scoped, filtered, paged), handling an issue and activities."""
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 
@@ -278,6 +279,19 @@ def test_bad_activities_change_nothing(as_staff, as_roads, outages, programme, p
     )
     assert missing.status_code == 400 and "issue_ids" in missing.json()["errors"]
     assert not Activity.objects.exists()
+
+
+def test_schedules_are_stored_in_utc_whatever_offset_python_allows(as_staff, programme):
+    # PostgreSQL refuses offsets beyond ±15:59 (a 500, found by fuzzing); years at the edge
+    # of the calendar leave it once in UTC.
+    body = {"programme": programme.pk, "title": "Night shift"}
+    far = as_staff.post("/activities", body | {"scheduled_start": "2026-12-01T10:00:00-18:21"})
+    assert far.status_code == 201, far.json()
+    activity = Activity.objects.get(pk=far.json()["id"])
+    assert activity.scheduled_start == datetime(2026, 12, 2, 4, 21, tzinfo=UTC)
+    edge = as_staff.post("/activities", body | {"scheduled_end": "0001-01-01T00:00:00+05:00"})
+    assert edge.status_code == 422
+    assert Activity.objects.count() == 1
 
 
 def test_issues_are_linked_and_unlinked_in_bulk(
