@@ -41,7 +41,7 @@ def photo_file(tmp_path: Path) -> Path:
 
 def fill_details(page, tmp_path: Path, email="lerato@example.org") -> None:
     page.get_by_label("The street").check()
-    page.get_by_label("Photos").set_input_files(str(photo_file(tmp_path)))
+    page.get_by_label("Photos", exact=True).set_input_files(str(photo_file(tmp_path)))
     page.get_by_label("Describe the issue").fill("No power since 6am, the whole block")
     page.get_by_label("E-mail").fill(email)
 
