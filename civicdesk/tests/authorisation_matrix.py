@@ -197,9 +197,9 @@ MATRIX: dict[str, list[Check]] = {
     ],
     "citizens:my-issues": [
         get(      IN_CIT,  200,     200,     200,     200,     200,     200,     200,
-            hidden={"issue_a_text": ("other", "staff", "other_staff", "manager",
-                                     "dispatcher", "admin")},
-            why="each sees only the issues they follow"),
+            hidden={"issue_a_url": ("other", "staff", "other_staff", "manager",
+                                    "dispatcher", "admin")},
+            shown={"issue_a_url": ("citizen",)}, why="each sees only the issues they follow"),
     ],
     "citizens:my-issue-alerts": [
         get(      IN_CIT,  405,     405,     405,     405,     405,     405,     405),
@@ -262,7 +262,7 @@ MATRIX: dict[str, list[Check]] = {
         #         anon     citizen  other    staff    o.staff  manager  dispatch admin
     "backoffice:home": [
         get(      IN_STF,  403,     403,     200,     200,     200,     200,     200,
-            hidden={"unit_a_name": ("other_staff",)}),
+            hidden={"unit_a_name": ("other_staff",)}, shown={"unit_a_name": ("staff",)}),
         post(everyone=405),
     ],
     "backoffice:sign-in": [
@@ -348,11 +348,13 @@ MATRIX: dict[str, list[Check]] = {
     ],
     "backoffice:activities": [
         get(      IN_STF,  403,     403,     200,     200,     200,     200,     200,
-            hidden={"activity_a_title": ("other_staff",)}),
+            hidden={"activity_a_title": ("other_staff",)},
+            shown={"activity_a_title": ("staff", "dispatcher")}),
     ],
     "backoffice:activity-new": [
         get(      IN_STF,  403,     403,     200,     200,     200,     200,     200,
-            hidden={"programme_a_name": ("other_staff",)}),
+            hidden={"programme_a_name": ("other_staff",)},
+            shown={"programme_a_name": ("staff",)}),
         post(     IN_STF,  403,     403,     REDIR,   400,     REDIR,   REDIR,   REDIR,
              data={"programme": W("programme_id"), "title": "Night shift"},
              why="unit A's programme is not a choice for unit B's staff"),
@@ -380,11 +382,13 @@ MATRIX: dict[str, list[Check]] = {
     # ------------------------------------------------------------------ reports
     "reports:sla": [
         get(      IN_STF,  403,     403,     200,     200,     200,     200,     200,
-            query={"group_by": "unit"}, hidden={"unit_a_name": ("other_staff",)}),
+            query={"group_by": "unit"}, hidden={"unit_a_name": ("other_staff",)},
+            shown={"unit_a_name": ("staff",)}),
     ],
     "reports:sla-csv": [
         get(      IN_STF,  403,     403,     200,     200,     200,     200,     200,
-            query={"group_by": "unit"}, hidden={"unit_a_name": ("other_staff",)}),
+            query={"group_by": "unit"}, hidden={"unit_a_name": ("other_staff",)},
+            shown={"unit_a_name": ("staff",)}),
     ],
     "assets-staff:repeat-faults": [ANY_STAFF_PAGE],
     "assets-staff:repeat-faults-csv": [ANY_STAFF_PAGE],
@@ -401,12 +405,13 @@ MATRIX: dict[str, list[Check]] = {
     ],
     "api:list_issues": [
         api_get(  401,     403,     403,     200,     200,     200,     200,     200,
-                hidden={"issue_a_text": ("other_staff",)}),
+                hidden={"issue_a_text": ("other_staff",)}, shown={"issue_a_text": ("staff",)}),
     ],
     "api:my_issues": [
         api_get(  401,     200,     200,     200,     200,     200,     200,     200,
-                hidden={"issue_a_text": ("other", "staff", "other_staff", "manager",
-                                         "dispatcher", "admin")}),
+                hidden={"issue_a_url": ("other", "staff", "other_staff", "manager",
+                                        "dispatcher", "admin")},
+                shown={"issue_a_url": ("citizen",)}),
     ],
     "api:my_data": [api_get(401, 200, 200, 200, 200, 200, 200, 200)],
     "api:issue_contacts": [
@@ -446,11 +451,11 @@ MATRIX: dict[str, list[Check]] = {
     "api:timeline": [api_get(everyone=200)],
     "api:list_units": [
         api_get(  401,     403,     403,     200,     200,     200,     200,     200,
-                hidden={"unit_a_name": ("other_staff",)}),
+                hidden={"unit_a_name": ("other_staff",)}, shown={"unit_a_name": ("staff",)}),
     ],
     "api:list_programmes": [
         api_get(  401,     403,     403,     200,     200,     200,     200,     200,
-                hidden={"unit_a_name": ("other_staff",)}),
+                hidden={"unit_a_name": ("other_staff",)}, shown={"unit_a_name": ("staff",)}),
     ],
     "api:acknowledge_issue": [api_post(*API_UNIT_A, data={})],
     "api:reroute_issue": [api_post(*API_UNIT_A, data={"unit": W("unit_b")})],

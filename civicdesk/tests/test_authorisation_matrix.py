@@ -291,6 +291,7 @@ def world(
         "bad_token": "not-a-token",
         # Texts some roles must not see.
         "issue_a_text": "Issue-a-matrixmarker",
+        "issue_a_url": f"/issues/{issue_a.pk}/",
         "internal_note": INTERNAL_NOTE,
         "an_event": "\nevent: ",  # a server-sent event
         "activity_a_title": "Activity-a-matrixmarker",
