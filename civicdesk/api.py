@@ -22,7 +22,7 @@ from ninja.errors import ValidationError as MalformedInput
 from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
-from pydantic import AfterValidator
+from pydantic import AfterValidator, Field
 
 from civicdesk.accounts.models import User
 from civicdesk.accounts.services import authenticate_token
@@ -109,6 +109,9 @@ def _in_utc(value: datetime) -> datetime:
 
 # A date-time field of the API: what every database can store.
 Instant = Annotated[datetime, AfterValidator(_in_utc)]
+# An id given in a query or body: a positive 64-bit integer (SQLite cannot compare with a
+# larger one: a 500).
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 MALFORMED = {
     "type": "object",

@@ -27,7 +27,7 @@ from civicdesk.activities.services import (
     unlink_issues,
     update_activity,
 )
-from civicdesk.api import Instant, api, token_or_session
+from civicdesk.api import Id, Instant, api, token_or_session
 from civicdesk.issues.models import Issue, Status
 from civicdesk.issues.services import acknowledge, merge_duplicate, reject, reroute
 from civicdesk.issues.sla_state import with_sla_state
@@ -117,10 +117,10 @@ class IssuePage(Schema):
 
 
 class IssueFilters(Schema):
-    unit: int | None = Field(None, description="A business unit's id")
+    unit: Id | None = Field(None, description="A business unit's id")
     type: str | None = Field(None, description="An issue type's code")
     status: list[Status] | None = Field(None, description="One or more statuses")
-    area: int | None = Field(None, description="An area's id")
+    area: Id | None = Field(None, description="An area's id")
     sla_state: list[SlaState] | None = Field(None, description="on_track, at_risk, breached…")
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
@@ -131,7 +131,7 @@ class NoteIn(Schema):
 
 
 class RerouteIn(Schema):
-    unit: int = Field(..., description="The id of the unit or outside provider to send it to")
+    unit: Id = Field(..., description="The id of the unit or outside provider to send it to")
     reason: str = ""
     provider_reference: str = Field("", description="The provider's own reference number")
 
@@ -141,17 +141,17 @@ class RejectIn(Schema):
 
 
 class MergeIn(Schema):
-    into: int = Field(..., description="The id of the issue it duplicates")
+    into: Id = Field(..., description="The id of the issue it duplicates")
 
 
 class ActivityIn(Schema):
-    programme: int
+    programme: Id
     title: str
     description: str = ""
     summary: str = Field("", description="Public summary of actions taken")
     scheduled_start: Instant | None = None
     scheduled_end: Instant | None = None
-    issue_ids: list[int] = Field(default_factory=list, description="Issues to link at once")
+    issue_ids: list[Id] = Field(default_factory=list, description="Issues to link at once")
 
 
 class ActivityChange(Schema):
@@ -168,7 +168,7 @@ class ActivityChange(Schema):
 
 
 class IssueIdsIn(Schema):
-    issue_ids: list[int] = Field(..., min_length=1)
+    issue_ids: list[Id] = Field(..., min_length=1)
 
 
 class ActivityOut(Schema):

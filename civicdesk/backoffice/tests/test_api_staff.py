@@ -141,6 +141,9 @@ def test_issues_are_scoped_filtered_and_paged(
     assert as_dispatch.get("/issues", {"limit": 500}).status_code == 422
     # An offset past a 64-bit integer overflowed the database's OFFSET: a 500.
     assert as_dispatch.get("/issues", {"offset": 10**24}).status_code == 422
+    # So was an id beyond 64 bits on SQLite.
+    assert as_dispatch.get("/issues", {"unit": -(10**26)}).status_code == 422
+    assert as_dispatch.get("/issues", {"area": 10**20}).status_code == 422
     assert as_dispatch.get("/issues", {"sla_state": "late"}).status_code == 422
     with django_assert_max_num_queries(8):
         assert len(as_dispatch.get("/issues", {"limit": 200}).json()["items"]) == 4
