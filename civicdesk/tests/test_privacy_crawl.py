@@ -325,6 +325,12 @@ def test_no_personal_data_in_any_public_answer(marked_world):
     assert len(anonymous.seen) > 300, anonymous.statuses
     assert anonymous.statuses[200] > 200
     assert not anonymous.leaks, "\n".join(anonymous.leaks[:40])
+    # The streams and exports were read, not just opened.
+    first = world.issues[0].pk
+    assert anonymous.status_of[f"/live/issues/{first}/events/?after=0"] == 200
+    stream = _body(Client().get(f"/live/issues/{first}/events/?after=0")).decode()
+    assert "event: reported" in stream and "event: feedback" in stream
+    assert anonymous.status_of["/open-data/issues.csv"] == 200
     hidden = Photo.objects.get(hidden=True)
     assert anonymous.status_of[f"/photos/{hidden.pk}/"] == 404
     shown = Photo.objects.filter(hidden=False).values_list("pk", flat=True)
