@@ -74,7 +74,13 @@ def differences(before: Fingerprint, after: Fingerprint) -> list[Difference]:
 def _pg_environment(connection: BaseDatabaseWrapper) -> dict[str, str]:
     """libpq's variables for the connection's database (no password on a command line)."""
     params = connection.get_connection_params()
-    names = {"host": "PGHOST", "port": "PGPORT", "user": "PGUSER", "password": "PGPASSWORD"}
+    names = {
+        "host": "PGHOST",
+        "port": "PGPORT",
+        "user": "PGUSER",
+        "password": "PGPASSWORD",
+        "sslmode": "PGSSLMODE",
+    }
     env = {var: str(params[key]) for key, var in names.items() if params.get(key)}
     return os.environ | env | {"PGDATABASE": params["dbname"]}
 
