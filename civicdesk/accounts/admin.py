@@ -42,6 +42,15 @@ class UserAdmin(DjangoUserAdmin):
         queryset = super().get_queryset(request)
         return queryset if request.user.is_superuser else queryset.filter(is_staff=True)
 
+    def change_view(self, request: HttpRequest, object_id: str, *args, **kwargs) -> HttpResponse:
+        # A citizen's user shows their e-mail: opening it is a look at their contacts.
+        citizen = (
+            Citizen.objects.filter(user_id=object_id).first() if object_id.isdecimal() else None
+        )
+        if citizen is not None and request.method == "GET" and request.user.is_superuser:
+            log_citizen_record_view(request.user, citizen)
+        return super().change_view(request, object_id, *args, **kwargs)
+
 
 class SuperuserOnly:
     """Personal data: invisible, unsearchable and unlisted for everyone but superusers."""

@@ -127,6 +127,11 @@ def test_admins_open_a_citizen_record_logged_and_list_the_log(client, staff, out
     assert REPORTER[1] in client.get(change).content.decode()
     view = ContactView.objects.get()
     assert (view.viewer, view.citizen_id, view.interface) == (admin, outage.reporter_id, "admin")
+    # A citizen's sign-in user shows their e-mail too: opening it is logged the same way.
+    follower = User.objects.get(username=FOLLOWER)
+    user_page = client.get(reverse("admin:accounts_user_change", args=[follower.pk]))
+    assert FOLLOWER in user_page.content.decode()
+    assert ContactView.objects.filter(citizen__user=follower, interface="admin").exists()
 
     client.force_login(staff)
     client.post(contacts_url(outage))
