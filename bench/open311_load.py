@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.open311_settings"
 
+from bench.load_faults import RAISED_LIMITS  # noqa: E402
 from bench.million import prepare  # noqa: E402
 
 POST_SCRIPT = """
@@ -57,6 +58,8 @@ def free_port() -> int:
 
 def start_server(port: int, workers: int) -> subprocess.Popen:
     env = os.environ | {"PYTHONPATH": str(ROOT), "DEBUG": "false", "SECRET_KEY": "bench"}
+    # wrk speaks plain HTTP from one address: no redirect to HTTPS, no rate limits.
+    env |= {"SECURE_SSL_REDIRECT": "false"} | RAISED_LIMITS
     server = subprocess.Popen(
         [
             str(ROOT / ".venv/bin/gunicorn"),
