@@ -164,6 +164,8 @@ PASSWORD_HASHERS = [
 # before any other back-office page.
 STAFF_REQUIRE_TWO_FACTOR = env_bool("STAFF_REQUIRE_TWO_FACTOR", not DEBUG)
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Civic Desk")
+# The admin lists devices but never shows their secret keys or QR codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Cookies and headers. Sessions are HttpOnly; the CSRF cookie is not, because the offline
 # outbox (citizens/outbox.js) reads it, as Django's docs allow (HttpOnly would add nothing).

@@ -278,3 +278,13 @@ def test_an_admin_without_a_device_enrols_first_when_it_is_required(client, admi
     device = TOTPDevice.objects.get(user=admin_user, confirmed=False)
     client.post(PAGE, {"action": "confirm", "code": code_of(device)})
     assert client.get("/admin/").status_code == 200
+
+
+def test_the_admin_never_shows_a_device_secret(client, admin_user, authenticator):
+    client.force_login(admin_user)
+    base = f"/admin/otp_totp/totpdevice/{authenticator.pk}"
+    page = client.get(f"{base}/change/")
+    assert page.status_code == 200
+    assert authenticator.key not in page.content.decode()
+    assert client.get(f"{base}/config/").status_code == 403
+    assert client.get(f"{base}/qrcode/").status_code == 403
