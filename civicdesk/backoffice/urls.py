@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from civicdesk.backoffice.views import activities, dispatch, home, inbox, issues, rules
+from civicdesk.throttling.sign_in import sign_in_throttle
 from civicdesk.twofactor import views as twofactor
 
 app_name = "backoffice"
@@ -10,7 +11,8 @@ urlpatterns = [
     path("", home.home, name="home"),
     path(
         "sign-in/",
-        twofactor.StaffSignInView.as_view(),
+        # Failed sign-ins are counted by the user_login_failed signal (civicdesk.throttling).
+        sign_in_throttle(twofactor.StaffSignInView.as_view()),
         name="sign-in",
     ),
     path(
