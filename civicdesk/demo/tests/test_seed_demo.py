@@ -39,9 +39,11 @@ SMALL = ["--issues", "200", "--now", NOW]
 
 
 def fast_hashing() -> override_settings:
-    """PBKDF2 takes most of a second per password: not what these tests are about (the
-    root conftest does the same for each test; the module's demo is built outside one)."""
-    return override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    """The root conftest's cheap Argon2, also for the module's demo, which is built outside
+    a test (its accounts must sign in with the hasher each test has)."""
+    return override_settings(
+        PASSWORD_HASHERS=["civicdesk.testing.hashers.CheapArgon2PasswordHasher"]
+    )
 
 
 def seed(*args: str) -> str:
