@@ -109,7 +109,9 @@ def world(city, api_key, programme, staff, settings, tmp_path) -> World:
 junk = st.text(max_size=24)
 # Fullwidth digits are decimal to str.isdecimal(); "²" is a digit to str.isdigit() only.
 ODD = ["", " ", "\x00", "null", "-1", "0", "1e400", "NaN", "²", "\uff11\uff12", "%00", "'"]
-odd_text = st.one_of(junk, st.sampled_from(ODD))
+# Longer than any column (PostgreSQL refuses what SQLite keeps).
+LONG = ["x" * 5000, "\u017e" * 1000]
+odd_text = st.one_of(junk, st.sampled_from(ODD + LONG))
 
 
 def mostly(good: st.SearchStrategy, odd: st.SearchStrategy = odd_text) -> st.SearchStrategy:
