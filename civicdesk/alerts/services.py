@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from civicdesk import timekeeping
 from civicdesk.accounts.models import AlertChannel, Citizen
+from civicdesk.alerts.messages import REPLY_KIND
 from civicdesk.alerts.models import Alert, IssueAlertChoice
 from civicdesk.following.models import Follow
 from civicdesk.issues.models import Issue, Push
@@ -191,3 +192,19 @@ def alert_staff_of_issues(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
+
+
+def queue_sms_reply(citizen: Citizen, text: str) -> Alert:
+    """An SMS to the citizen in the outbox: workers send it, with retries. A reply answers
+    something the citizen did (a message to the phone line, a code asked for), so it goes
+    even when their alerts are stopped; it names no issue, so that no choice about an
+    issue's alerts holds it back."""
+    now = timekeeping.now()
+    return Alert.objects.create(
+        citizen=citizen,
+        channel=Alert.Channel.SMS,
+        kind=REPLY_KIND,
+        payload={"text": text},
+        created_at=now,
+        next_attempt_at=now,
+    )

@@ -68,22 +68,6 @@ def start_sms(citizen: Citizen) -> None:
     citizen.alert_channel = AlertChannel.SMS
 
 
-def queue_reply(citizen: Citizen, text: str) -> Alert:
-    """An SMS to the citizen in the outbox: workers send it, with retries. A reply answers
-    the citizen's own message, so it goes even when their alerts are stopped; it names no
-    issue, so that no choice about an issue's alerts holds it back (the inbound message
-    keeps the issue)."""
-    now = timekeeping.now()
-    return Alert.objects.create(
-        citizen=citizen,
-        channel=Alert.Channel.SMS,
-        kind=REPLY_KIND,
-        payload={"text": text},
-        created_at=now,
-        next_attempt_at=now,
-    )
-
-
 def reports_left(citizen: Citizen) -> bool:
     """Whether the number may report again today (settings.PHONELINES_REPORTS_PER_DAY)."""
     since = timekeeping.now() - timedelta(days=1)

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 
 from civicdesk import timekeeping
+from civicdesk.alerts.services import queue_sms_reply
 from civicdesk.phonelines import actions, sms, texts, ussd
 from civicdesk.phonelines.models import InboundSms, PhoneLine, UssdExchange, UssdSession
 
@@ -249,5 +250,5 @@ def _receive_sms(message: SmsMessage) -> InboundSms:
         answer = sms.command(message.text, citizen, line)
     row.outcome, row.reply, row.issue = answer.outcome, answer.reply, answer.issue
     row.save(update_fields=["outcome", "reply", "issue"])
-    actions.queue_reply(citizen, answer.reply)
+    queue_sms_reply(citizen, answer.reply)
     return row

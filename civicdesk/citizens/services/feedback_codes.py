@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 
 from civicdesk import timekeeping
 from civicdesk.accounts.models import Citizen
-from civicdesk.alerts.messages import REPLY_KIND
-from civicdesk.alerts.models import Alert
+from civicdesk.alerts.services import queue_sms_reply
 from civicdesk.issues.models import Issue
 from civicdesk.issues.services.reporting import normalised_contact
 
@@ -63,15 +62,7 @@ def send_feedback_code(session: SessionBase, issue: Issue, email: str, phone: st
     if normalised_contact(email, phone)[0]:
         send_mail(_("Your Civic Desk feedback code"), text, None, [citizen.email])
     else:
-        now = timekeeping.now()
-        Alert.objects.create(
-            citizen=citizen,
-            channel=Alert.Channel.SMS,
-            kind=REPLY_KIND,
-            payload={"text": text},
-            created_at=now,
-            next_attempt_at=now,
-        )
+        queue_sms_reply(citizen, text)
 
 
 def check_feedback_code(session: SessionBase, issue: Issue, code: str) -> Citizen | None:
