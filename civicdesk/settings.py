@@ -332,6 +332,9 @@ PROVIDER_PULL_SECONDS = float(os.environ.get("PROVIDER_PULL_SECONDS", "300"))
 # Resolved issues close after the feedback window; followers get one reminder before.
 FEEDBACK_WINDOW_HOURS = float(os.environ.get("FEEDBACK_WINDOW_HOURS", "168"))
 FEEDBACK_REMINDER_HOURS = float(os.environ.get("FEEDBACK_REMINDER_HOURS", "72"))
+# /health/details/ (parts of the site, queue sizes) is for staff signed in and for a
+# monitor sending `Authorization: Bearer <this>`; /health/ is the public probe.
+HEALTH_DETAILS_TOKEN = os.environ.get("HEALTH_DETAILS_TOKEN", "")
 LIVE_POLL_SECONDS = float(os.environ.get("LIVE_POLL_SECONDS", "1"))
 LIVE_STREAM_SECONDS = float(os.environ.get("LIVE_STREAM_SECONDS", "300"))
 LIVE_KEEPALIVE_SECONDS = float(os.environ.get("LIVE_KEEPALIVE_SECONDS", "15"))

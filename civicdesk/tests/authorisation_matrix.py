@@ -235,7 +235,10 @@ MATRIX: dict[str, list[Check]] = {
     "opendata:issues-geojson": PUBLIC,
     "reports:transparency": PUBLIC,
     "health": PUBLIC,
-    "health-details": [get(everyone=HEALTHY), post(everyone=405)],
+    "health-details": [
+        get(      403,     403,     403,     HEALTHY, HEALTHY, HEALTHY, HEALTHY, HEALTHY),
+        post(everyone=405),
+    ],
     "live:issue-events": [
         get(everyone=200, query={"after": 0}, shown={"an_event": ROLES}),
         post(everyone=405),

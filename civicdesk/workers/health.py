@@ -1,5 +1,8 @@
-"""Health details for a load balancer or a monitor: the database, the task queue, the
-workers, the mail server and the outbox. 503 when any of them is not working."""
+"""Health details for a monitor: the database, the task queue, the workers, the mail
+server and the outbox. 503 when any of them is not working. They name the site's parts
+(mail host, database vendor, queue sizes), so only staff signed in and a monitor holding
+settings.HEALTH_DETAILS_TOKEN (`Authorization: Bearer ...`) see them; the load balancer's
+probe is the public /health/."""
 
 import smtplib
 from datetime import timedelta
@@ -8,6 +11,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
@@ -15,6 +19,8 @@ from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
 from civicdesk.alerts.models import Alert
+from civicdesk.twofactor.gate import missing_step
+from civicdesk.units.access import scope_of
 from civicdesk.workers.models import WorkerHeartbeat
 
 PROBE_TIMEOUT = 3
@@ -64,6 +70,15 @@ def check_database() -> dict:
     return {"status": "ok", "vendor": connection.vendor}
 
 
+def _may_see_details(request: HttpRequest) -> bool:
+    token = settings.HEALTH_DETAILS_TOKEN
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if token and given and constant_time_compare(given, token):
+        return True
+    # Staff who still owe their second factor are not signed in yet.
+    return scope_of(request.user).is_staff_member and missing_step(request) is None
+
+
 CHECKS = {
     "database": check_database,
     "queue": check_queue,
@@ -76,6 +91,11 @@ CHECKS = {
 @never_cache
 @require_GET
 def health_details(request: HttpRequest) -> JsonResponse:
+    if not _may_see_details(request):
+        return JsonResponse(
+            {"detail": "Health details are for staff and the monitor's token; see /health/."},
+            status=403,
+        )
     report = {}
     for name, check in CHECKS.items():
         try:

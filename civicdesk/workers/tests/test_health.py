@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from civicdesk.accounts.models import Citizen
+from civicdesk.accounts.models import Citizen, User
 from civicdesk.alerts.models import Alert
 from civicdesk.forwarding.models import Provider
 from civicdesk.units.models import BusinessUnit
@@ -12,8 +12,21 @@ from civicdesk.workers.models import WorkerHeartbeat
 from civicdesk.workers.scheduler import beat, tick
 
 
-def test_details_are_ok_with_a_live_worker_and_a_mail_server(client, smtp, db):
+def test_details_are_for_staff_and_the_monitors_token_only(client, settings, db):
+    """They name the site's parts; the public probe is /health/."""
+    settings.HEALTH_DETAILS_TOKEN = "monitor-secret"
+    for headers in ({}, {"HTTP_AUTHORIZATION": "Bearer guessed"}):
+        response = client.get(reverse("health-details"), **headers)
+        assert response.status_code == 403
+        assert "mail" not in response.json()
+    client.force_login(User.objects.create_user("citizen@example.org"))
+    assert client.get(reverse("health-details")).status_code == 403
+    assert client.get(reverse("health")).status_code == 200
+
+
+def test_details_are_ok_with_a_live_worker_and_a_mail_server(client, smtp, staff):
     beat("w1", timezone.now(), "DatabaseBackend")
+    client.force_login(staff)
 
     response = client.get(reverse("health-details"))
 
@@ -27,6 +40,7 @@ def test_details_are_ok_with_a_live_worker_and_a_mail_server(client, smtp, db):
 
 def test_details_say_what_is_down(client, settings, db):
     settings.EMAIL_PORT = 9  # no mail server
+    settings.HEALTH_DETAILS_TOKEN = "monitor-secret"
     WorkerHeartbeat.objects.create(
         worker_id="old",
         host="h",
@@ -36,7 +50,7 @@ def test_details_say_what_is_down(client, settings, db):
         seen_at=timezone.now() - timedelta(minutes=5),
     )
 
-    response = client.get(reverse("health-details"))
+    response = client.get(reverse("health-details"), HTTP_AUTHORIZATION="Bearer monitor-secret")
 
     assert response.status_code == 503
     body = response.json()
