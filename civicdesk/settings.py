@@ -393,6 +393,8 @@ RATE_LIMITS = {
     "sign_in_per_ip": os.environ.get("RATE_LIMIT_FAILED_SIGN_INS_PER_IP", "20/15m"),
     "sign_in_link_per_account": os.environ.get("RATE_LIMIT_SIGN_IN_LINKS_PER_EMAIL", "3/h"),
     "sign_in_link_per_ip": os.environ.get("RATE_LIMIT_SIGN_IN_LINKS_PER_IP", "20/h"),
+    # Open-data files stream every issue asked for (a year of a metro is hundreds of MB).
+    "download_per_ip": os.environ.get("RATE_LIMIT_DOWNLOADS_PER_IP", "30/h"),
 }
 # Behind a reverse proxy every client has the proxy's address: name the META entry that
 # holds the client's (e.g. HTTP_X_REAL_IP; the proxy must overwrite it, never pass it on).

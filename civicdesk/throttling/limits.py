@@ -1,11 +1,12 @@
 """Counting what a client does and refusing it beyond the configured rates.
 
-Each action (reporting, pushing, failed sign-ins, sign-in links) has a rate per scope: the
-client's IP address, its account (a user, or the e-mail or phone a signed-out citizen
-gives) and its API key (an Open311 application key or an /api/v1 bearer token). Rates are
-settings.RATE_LIMITS entries "<action>_per_<scope>", django-ratelimit rates such as "10/h"
-or "5/15m"; empty turns one off. Counters live in the shared cache (settings.CACHES), so
-every web process sees the same counts; their keys are hashed (no address is stored).
+Each action (reporting, pushing, failed sign-ins, sign-in links, open-data downloads) has
+a rate per scope: the client's IP address, its account (a user, or the e-mail or phone a
+signed-out citizen gives) and its API key (an Open311 application key or an /api/v1 bearer
+token). Rates are settings.RATE_LIMITS entries "<action>_per_<scope>", django-ratelimit
+rates such as "10/h" or "5/15m"; empty turns one off. Counters live in the shared cache
+(settings.CACHES), so every web process sees the same counts; their keys are hashed (no
+address is stored).
 
 A view asks `check` before acting and calls `count` once the action is done: what counts
 is decided by the caller (a report made, a failed sign-in), never the refused request."""
@@ -23,6 +24,7 @@ from django_ratelimit.core import get_usage
 
 SCOPES = ("ip", "account", "key")
 REPORT, PUSH, SIGN_IN, SIGN_IN_LINK = "report", "push", "sign_in", "sign_in_link"
+DOWNLOAD = "download"
 
 
 @dataclass(frozen=True)

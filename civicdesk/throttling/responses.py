@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from civicdesk.throttling.limits import PUSH, REPORT, SIGN_IN, SIGN_IN_LINK, Refusal
+from civicdesk.throttling.limits import DOWNLOAD, PUSH, REPORT, SIGN_IN, SIGN_IN_LINK, Refusal
 
 
 def reason(refusal: Refusal) -> str:
@@ -14,6 +14,7 @@ def reason(refusal: Refusal) -> str:
         PUSH: _("Too many pushes were sent from here in a short time."),
         SIGN_IN: _("Too many failed sign-ins."),
         SIGN_IN_LINK: _("Too many sign-in links were asked for."),
+        DOWNLOAD: _("Too many downloads were asked for from here in a short time."),
     }
     return texts.get(refusal.action, _("Too many requests."))
 

@@ -119,9 +119,26 @@ def test_bad_parameters_get_a_clear_400(client, issues, params, message):
         assert message in response.content.decode()
 
 
+def test_downloads_beyond_the_rate_limit_get_a_clear_429(client, issues, settings):
+    """One file streams every issue asked for: a client may fetch so many an hour."""
+    settings.RATE_LIMITS = settings.RATE_LIMITS | {"download_per_ip": "2/h"}
+    assert client.get("/open-data/issues.csv", {"start": "2026-13-01"}).status_code == 400
+    for url in ("/open-data/issues.csv", "/open-data/issues.geojson"):
+        assert _body(client.get(url))  # a bad request above did not count
+    response = client.get("/open-data/issues.csv")
+    assert response.status_code == 429
+    assert "Too many downloads" in response.content.decode()
+    assert 0 < int(response["Retry-After"]) <= 3600
+    other = client.get("/open-data/issues.csv", REMOTE_ADDR="192.0.2.7")
+    assert other.status_code == 200
+
+
 def test_a_download_costs_the_same_queries_for_few_or_many_issues(
-    client, jurisdiction, wards, electricity
+    client, jurisdiction, wards, electricity, settings
 ):
+    # The download's own queries: without Redis, rate counters are queries of the cache.
+    settings.RATE_LIMITS = settings.RATE_LIMITS | {"download_per_ip": ""}
+
     def count() -> int:
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
