@@ -136,6 +136,11 @@ def start_server(
     server = subprocess.Popen(
         command, cwd=ROOT, env=env, stderr=log.open("w"), stdout=subprocess.DEVNULL
     )
+    return answering(server, port, f"gunicorn did not start (see {log})")
+
+
+def answering(server: subprocess.Popen, port: int, failure: str) -> subprocess.Popen:
+    """The server once its /health/ answers (within 30 s), else the benchmark ends."""
     for _ in range(150):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2)
@@ -143,7 +148,7 @@ def start_server(
         except OSError:
             time.sleep(0.2)
     server.kill()
-    sys.exit(f"gunicorn did not start (see {log})")
+    sys.exit(failure)
 
 
 def start_worker(log: Path, env: dict[str, str]) -> subprocess.Popen:

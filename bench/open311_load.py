@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.open311_settings"
 
-from bench.load_faults import RAISED_LIMITS  # noqa: E402
+from bench.load_faults import RAISED_LIMITS, answering  # noqa: E402
 from bench.million import prepare  # noqa: E402
 
 POST_SCRIPT = """
@@ -73,14 +73,7 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
         cwd=ROOT,
         env=env,
     )
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=1)
-            return server
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    sys.exit("gunicorn did not start")
+    return answering(server, port, "gunicorn did not start")
 
 
 def wrk(url: str, seconds: int, connections: int, script: str | None = None) -> dict:
